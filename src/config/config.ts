@@ -1,0 +1,107 @@
+import { z } from "zod";
+import { Duration } from "./duration.ts";
+
+const Glob = z.string().min(1, "a glob may not be empty");
+
+export const Goal = z.enum(["minimize", "maximize"]);
+export type Goal = z.infer<typeof Goal>;
+
+/** A metric name as a run reports it (`val_bpb`, `accuracy`). */
+const MetricName = z
+  .string()
+  .regex(/^[A-Za-z_][A-Za-z0-9_.-]*$/, "a metric name is letters, digits, _, . or -, starting with a letter or _");
+
+export const Objective = z.strictObject({
+  name: MetricName,
+  goal: Goal,
+});
+export type Objective = z.infer<typeof Objective>;
+
+const EnvName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "an environment variable name");
+
+export const RunConfig = z.strictObject({
+  command: z.string().trim().min(1, "run.command may not be empty"),
+  budget: Duration.default(300).meta({ description: "Handed to the run as AUTOOPT_BUDGET_S." }),
+  grace: Duration.default(60).meta({
+    description: "The whole process group is killed at budget + grace; the run is then a timeout.",
+  }),
+  evaluate: z
+    .string()
+    .trim()
+    .min(1)
+    .optional()
+    .meta({ description: "Evaluator command, run as a separate process; its metrics win." }),
+  env: z
+    .record(EnvName, z.string())
+    .default({})
+    .meta({ description: "Fixed variables given to the run." }),
+  pass_env: z
+    .array(EnvName)
+    .default([])
+    .meta({ description: "Names of variables passed through from autoopt's environment." }),
+  log_limit: z
+    .number()
+    .int()
+    .min(4096)
+    .default(8 * 1024 * 1024)
+    .meta({ description: "Bytes of run.log kept (head and tail)." }),
+});
+
+export const RatchetConfig = z.strictObject({
+  min_delta: z.number().min(0).default(0),
+  baseline_repeats: z.number().int().min(1).max(50).default(1),
+  noise_sigmas: z.number().min(0).default(2),
+  confirm: z.number().int().min(0).max(20).default(0),
+});
+
+export const SessionConfig = z.strictObject({
+  max_experiments: z.number().int().min(1).default(100),
+  max_hours: z.number().positive().default(12),
+  parallel: z.number().int().min(1).max(64).default(1),
+  plateau: z
+    .number()
+    .int()
+    .min(1)
+    .optional()
+    .meta({ description: "Stop after this many experiments in a row without a keep." }),
+  seed: z.number().int().default(0),
+});
+
+export const SearchProposerConfig = z.strictObject({
+  kind: z.literal("search"),
+  max_changes: z.number().int().min(1).max(4).default(2),
+});
+
+export const LlmProposerConfig = z.strictObject({
+  kind: z.literal("llm"),
+  model: z.string().min(1),
+  base_url: z.url().optional(),
+  api_key_env: EnvName.default("OPENAI_API_KEY"),
+  temperature: z.number().min(0).max(2).optional(),
+  max_tokens_per_proposal: z.number().int().positive().optional(),
+  max_tokens_per_session: z.number().int().positive().optional(),
+});
+
+export const ProposerConfig = z.discriminatedUnion("kind", [SearchProposerConfig, LlmProposerConfig]);
+
+export const Config = z
+  .strictObject({
+    version: z.literal(1),
+    mode: z.enum(["train", "harness"]).default("train"),
+    program: z.string().min(1).default("program.md"),
+    editable: z.array(Glob).min(1, "list at least one editable file or glob"),
+    locked: z.array(Glob).default([]),
+    run: RunConfig,
+    metric: Objective,
+    objectives: z.array(Objective).default([]),
+    ratchet: RatchetConfig.prefault({}),
+    session: SessionConfig.prefault({}),
+    proposer: ProposerConfig.default({ kind: "search", max_changes: 2 }),
+    runner: z.strictObject({ workflow: z.string().default("autoopt-experiment.yml") }).prefault({}),
+    promotion: z.strictObject({ heldout: z.string().optional() }).prefault({}),
+  })
+  .meta({ title: "autoopt.yml", description: "Configuration of an autoopt optimization session." });
+
+export type Config = z.infer<typeof Config>;
+/** What a user writes: durations as text, defaults omitted. */
+export type ConfigInput = z.input<typeof Config>;

@@ -1,0 +1,5 @@
+export { Config, type ConfigInput, type Goal, Objective } from "./config.ts";
+export { ConfigError } from "./config-error.ts";
+export { Duration, formatDuration, parseDuration } from "./duration.ts";
+export { configJsonSchema } from "./json-schema.ts";
+export { findContradictions, loadConfig } from "./load-config.ts";

@@ -1,0 +1,40 @@
+import { z } from "zod";
+
+export const RunStatus = z.enum(["ok", "crash", "timeout", "invalid"]);
+export type RunStatus = z.infer<typeof RunStatus>;
+
+export const Metrics = z.record(z.string(), z.number());
+export type Metrics = z.infer<typeof Metrics>;
+
+export const RunnerIdentity = z.object({
+  name: z.string(),
+  os: z.string(),
+  labels: z.array(z.string()).default([]),
+  gpu: z.string().optional(),
+  gpu_memory_mb: z.number().optional(),
+});
+export type RunnerIdentity = z.infer<typeof RunnerIdentity>;
+
+/** `result.json`: what one experiment run produced. Versioned; written by the runner, read by the engine and the App. */
+export const Result = z.object({
+  version: z.literal(1),
+  experiment: z.string(),
+  session: z.string(),
+  candidate_sha: z.string(),
+  base_sha: z.string(),
+  status: RunStatus,
+  /** Why a run is not `ok`: the first thing a person needs to read. */
+  reason: z.string().optional(),
+  metrics: Metrics,
+  /** Metrics the candidate printed that an evaluator overrode; kept as evidence. */
+  ignored_metrics: Metrics.default({}),
+  exit_code: z.number().int().nullable(),
+  signal: z.string().nullable(),
+  wall_s: z.number().min(0),
+  started_at: z.iso.datetime(),
+  ended_at: z.iso.datetime(),
+  log_tail: z.string(),
+  locked_hashes: z.record(z.string(), z.string()),
+  runner: RunnerIdentity,
+});
+export type Result = z.infer<typeof Result>;
