@@ -9,7 +9,10 @@ export type Goal = z.infer<typeof Goal>;
 /** A metric name as a run reports it (`val_bpb`, `accuracy`). */
 const MetricName = z
   .string()
-  .regex(/^[A-Za-z_][A-Za-z0-9_.-]*$/, "a metric name is letters, digits, _, . or -, starting with a letter or _");
+  .regex(
+    /^[A-Za-z_][A-Za-z0-9_.-]*$/,
+    "a metric name is letters, digits, _, . or -, starting with a letter or _",
+  );
 
 export const Objective = z.strictObject({
   name: MetricName,
@@ -17,7 +20,12 @@ export const Objective = z.strictObject({
 });
 export type Objective = z.infer<typeof Objective>;
 
-const EnvName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "an environment variable name");
+const EnvName = z
+  .string()
+  .regex(
+    /^[A-Za-z_][A-Za-z0-9_]*$/,
+    "an environment variable name is letters, digits and _, not starting with a digit",
+  );
 
 export const RunConfig = z.strictObject({
   command: z.string().trim().min(1, "run.command may not be empty"),
@@ -82,7 +90,10 @@ export const LlmProposerConfig = z.strictObject({
   max_tokens_per_session: z.number().int().positive().optional(),
 });
 
-export const ProposerConfig = z.discriminatedUnion("kind", [SearchProposerConfig, LlmProposerConfig]);
+export const ProposerConfig = z.discriminatedUnion("kind", [
+  SearchProposerConfig,
+  LlmProposerConfig,
+]);
 
 export const Config = z
   .strictObject({

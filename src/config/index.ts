@@ -1,5 +1,6 @@
 export { Config, type ConfigInput, type Goal, Objective } from "./config.ts";
 export { ConfigError } from "./config-error.ts";
 export { Duration, formatDuration, parseDuration } from "./duration.ts";
+export { findContradictions } from "./find-contradictions.ts";
 export { configJsonSchema } from "./json-schema.ts";
-export { findContradictions, loadConfig } from "./load-config.ts";
+export { loadConfig } from "./load-config.ts";

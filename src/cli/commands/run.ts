@@ -1,0 +1,88 @@
+import { ArchiveWriter, Engine, LocalExecutor, SessionLock } from "../../engine/index.ts";
+import { assertCleanForSession, headSha, ignoreArchive } from "../../forge/local/index.ts";
+import { SearchProposer } from "../../proposer/index.ts";
+import type { Proposer } from "../../proposer/index.ts";
+import type { Config } from "../../config/index.ts";
+import { applyOverrides, type Env, localRunner, newSessionName, openSession, type Overrides, readConfig } from "../open-session.ts";
+import { Progress } from "../progress.ts";
+
+export interface RunCommand extends Overrides {
+  cwd: string;
+  env: Env;
+  config?: string;
+  session?: string;
+  out: { write(text: string): unknown };
+  tty: boolean;
+  signal: AbortSignal;
+  clock?: () => number;
+}
+
+/** `autoopt run`: starts a session, or resumes `--session <tag>` exactly where its ledger ends. */
+export async function runCommand(cmd: RunCommand): Promise<{ session: string; dir: string; reason: string }> {
+  const clock = cmd.clock ?? Date.now;
+  const loaded = await readConfig(cmd.cwd, cmd.env, cmd.config);
+  const config = applyOverrides(loaded.config, cmd);
+  const repo = loaded.repo;
+  const name = cmd.session ?? (await newSessionName(repo, new Date(clock())));
+  const s = await openSession(repo, config, name, cmd.env);
+  const lock = new SessionLock(s.paths.lock);
+  await lock.acquire(process.pid);
+  try {
+    await ignoreArchive(repo, cmd.env);
+    const { events, repaired } = await s.ledger.load();
+    if (events.length === 0) {
+      await assertCleanForSession(repo, [config.program, ...localRequired(config)], cmd.env);
+      await s.forge.startSession(await headSha(repo, cmd.env));
+      cmd.out.write(`autoopt: session ${name} started from ${(await s.forge.ratchetHead()).slice(0, 7)} on branch autoopt/${name}/ratchet\n`);
+    } else {
+      cmd.out.write(`autoopt: resuming session ${name} (${events.length} ledger events${repaired ? ", a torn last line dropped" : ""})\n`);
+    }
+    const proposer = chooseProposer(config, cmd.env, cmd.out);
+    const progress = new Progress({ settings: s.settings, out: cmd.out, tty: cmd.tty, clock });
+    const engine = new Engine(
+      {
+        session: name,
+        settings: s.settings,
+        forge: s.forge,
+        executor: new LocalExecutor({ repo, session: name, paths: s.paths, config, seed: config.session.seed, env: cmd.env, runner: localRunner() }),
+        proposer,
+        ledger: s.ledger,
+        archive: new ArchiveWriter(s.paths),
+        editable: config.editable,
+        locked: config.locked,
+        program: config.program,
+        clock,
+        signal: cmd.signal,
+        onEvent: (event, state) => progress.handle(event, state),
+      },
+      events,
+    );
+    try {
+      const state = await engine.run();
+      cmd.out.write(`autoopt: ledger ${s.paths.ledger}\nautoopt: results ${s.paths.resultsTsv}\n`);
+      return { session: name, dir: s.paths.dir, reason: state.stopped ?? "finished" };
+    } finally {
+      progress.stop();
+    }
+  } finally {
+    await lock.release();
+  }
+}
+
+/** Files a local session reads from the commit, so they must be committed. */
+function localRequired(config: Config): string[] {
+  return config.editable.filter((g) => !/[*?[{]/.test(g)).concat(config.locked.filter((g) => !/[*?[{]/.test(g)));
+}
+
+function chooseProposer(config: Config, env: Env, out: { write(text: string): unknown }): Proposer {
+  if (config.proposer.kind === "llm") {
+    const key = env[config.proposer.api_key_env];
+    out.write(
+      key
+        ? "autoopt: the LLM proposer is not available in this version; using the offline search proposer\n"
+        : `autoopt: ${config.proposer.api_key_env} is not set; using the offline search proposer\n`,
+    );
+    return new SearchProposer();
+  }
+  return new SearchProposer({ maxChanges: config.proposer.max_changes });
+}

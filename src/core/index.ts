@@ -1,0 +1,17 @@
+export { confirmationValues, decide } from "./decide.ts";
+export * from "./ledger.ts";
+export { improvement, mean, stdev, threshold } from "./noise.ts";
+export { Metrics, Result, RunnerIdentity, RunStatus } from "./result.ts";
+export { memoryGb, resultsTsv } from "./results-tsv.ts";
+export { type Action, nextActions } from "./schedule.ts";
+export {
+  applyEvent,
+  type Experiment,
+  emptyState,
+  experiment,
+  type Phase,
+  replay,
+  type SessionState,
+} from "./session-state.ts";
+export { type Settings, settingsFromConfig } from "./settings.ts";
+export { activeMs, candidatesProposed, stopReason } from "./stop.ts";

@@ -1,0 +1,104 @@
+import { z } from "zod";
+import { Metrics, RunStatus } from "./result.ts";
+
+/** The outcome the core assigns to a finished run. */
+export const Outcome = z.enum(["baseline", "keep", "discard", "crash", "confirm", "pending", "rebase"]);
+export type Outcome = z.infer<typeof Outcome>;
+
+export const Decision = z.object({
+  /** The experiment the verdict is about (a confirmation run's verdict is about its candidate). */
+  target: z.number().int(),
+  outcome: Outcome,
+  reason: z.string(),
+  /** The value judged: the run's metric, or the mean over the candidate and its confirmations. */
+  value: z.number().optional(),
+  best_before: z.number().optional(),
+  best_after: z.number().optional(),
+  /** Improvement over the best so far, positive when better, in the metric's units. */
+  delta: z.number().optional(),
+  threshold: z.number().optional(),
+});
+export type Decision = z.infer<typeof Decision>;
+
+/** What the ledger keeps of a result.json (the full file stays in the archive). */
+export const RunSummary = z.object({
+  status: RunStatus,
+  reason: z.string().optional(),
+  metrics: Metrics,
+  wall_s: z.number(),
+  exit_code: z.number().int().nullable(),
+  signal: z.string().nullable(),
+});
+export type RunSummary = z.infer<typeof RunSummary>;
+
+export const ExperimentKind = z.enum(["baseline", "candidate", "confirm", "rebase"]);
+export type ExperimentKind = z.infer<typeof ExperimentKind>;
+
+const Base = { at: z.iso.datetime() };
+
+export const SessionStarted = z.object({
+  ...Base,
+  type: z.literal("session"),
+  session: z.string(),
+  base_sha: z.string(),
+  metric: z.object({ name: z.string(), goal: z.enum(["minimize", "maximize"]) }),
+  settings: z.record(z.string(), z.unknown()),
+});
+
+export const Proposed = z.object({
+  ...Base,
+  type: z.literal("proposed"),
+  experiment: z.number().int().min(1),
+  kind: ExperimentKind,
+  sha: z.string(),
+  /** The ratchet head the change was made against. */
+  parent: z.string(),
+  /** For confirm and rebase runs: the candidate they are about. */
+  of: z.number().int().optional(),
+  description: z.string(),
+  hypothesis: z.string().optional(),
+  /** Proposer-specific detail (e.g. the constants the search proposer changed). */
+  changes: z.unknown().optional(),
+  /** sha256 of the editable files of this candidate, so no configuration is tried twice. */
+  files_hash: z.string().optional(),
+});
+
+export const Finished = z.object({
+  ...Base,
+  type: z.literal("finished"),
+  experiment: z.number().int().min(1),
+  run: RunSummary,
+  decision: Decision,
+});
+
+export const Interrupted = z.object({
+  ...Base,
+  type: z.literal("interrupted"),
+  experiment: z.number().int().min(1),
+  reason: z.string(),
+});
+
+/** A candidate whose change no longer applies on the moved ratchet head. */
+export const RebaseFailed = z.object({
+  ...Base,
+  type: z.literal("rebase_failed"),
+  experiment: z.number().int().min(1),
+  reason: z.string(),
+});
+
+export const Resumed = z.object({ ...Base, type: z.literal("resumed") });
+export const Stopped = z.object({ ...Base, type: z.literal("stopped"), reason: z.string() });
+
+export const LedgerEvent = z.discriminatedUnion("type", [
+  SessionStarted,
+  Proposed,
+  Finished,
+  Interrupted,
+  RebaseFailed,
+  Resumed,
+  Stopped,
+]);
+export type LedgerEvent = z.infer<typeof LedgerEvent>;
+export type SessionStarted = z.infer<typeof SessionStarted>;
+export type Proposed = z.infer<typeof Proposed>;
+export type Finished = z.infer<typeof Finished>;

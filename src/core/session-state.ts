@@ -1,0 +1,163 @@
+import type { Decision, ExperimentKind, LedgerEvent, RunSummary } from "./ledger.ts";
+import { mean, stdev } from "./noise.ts";
+
+/** Where an experiment stands: `running` until finished; `final` once its verdict is in. */
+export type Phase = "running" | "interrupted" | "awaiting-confirm" | "awaiting-rebase" | "final";
+
+export interface Experiment {
+  id: number;
+  kind: ExperimentKind;
+  sha: string;
+  parent: string;
+  of?: number;
+  description: string;
+  hypothesis?: string;
+  changes?: unknown;
+  filesHash?: string;
+  phase: Phase;
+  run?: RunSummary;
+  /** The verdict about this experiment (for confirm runs: the verdict they produced). */
+  decision?: Decision;
+  /** Final outcome for results.tsv: baseline, keep, discard or crash. */
+  outcome?: "baseline" | "keep" | "discard" | "crash";
+  proposedAt: string;
+  finishedAt?: string;
+}
+
+export interface SessionState {
+  session: string;
+  metric: { name: string; goal: "minimize" | "maximize" };
+  startedAt: string;
+  baseSha: string;
+  ratchetSha: string;
+  experiments: Experiment[];
+  best?: number;
+  /** Metric values of the ok baseline runs; their spread is the noise floor σ. */
+  baselineValues: number[];
+  sigma: number;
+  stopped?: string;
+  /** Milliseconds the session has been active, not counting time while nothing ran it. */
+  activeMs: number;
+  lastEventAt: string;
+}
+
+export function emptyState(): SessionState {
+  return {
+    session: "",
+    metric: { name: "", goal: "minimize" },
+    startedAt: "",
+    baseSha: "",
+    ratchetSha: "",
+    experiments: [],
+    baselineValues: [],
+    sigma: 0,
+    activeMs: 0,
+    lastEventAt: "",
+  };
+}
+
+/** Rebuilds a session's state from its ledger; the same events always give the same state. */
+export function replay(events: readonly LedgerEvent[]): SessionState {
+  const state = emptyState();
+  for (const event of events) reduce(state, event);
+  return state;
+}
+
+/** Returns the state after one more event, leaving the given state untouched. */
+export function applyEvent(state: SessionState, event: LedgerEvent): SessionState {
+  return reduce(state, event);
+}
+
+export function experiment(state: SessionState, id: number): Experiment | undefined {
+  return state.experiments[id - 1];
+}
+
+function reduce(s: SessionState, e: LedgerEvent): SessionState {
+  const at = Date.parse(e.at);
+  if (e.type !== "resumed" && s.lastEventAt) s.activeMs += Math.max(0, at - Date.parse(s.lastEventAt));
+  s.lastEventAt = e.at;
+  switch (e.type) {
+    case "session":
+      Object.assign(s, { session: e.session, metric: e.metric, startedAt: e.at, baseSha: e.base_sha });
+      s.ratchetSha = e.base_sha;
+      break;
+    case "proposed":
+      s.experiments[e.experiment - 1] = {
+        id: e.experiment,
+        kind: e.kind,
+        sha: e.sha,
+        parent: e.parent,
+        description: e.description,
+        phase: "running",
+        proposedAt: e.at,
+        ...(e.of === undefined ? {} : { of: e.of }),
+        ...(e.hypothesis === undefined ? {} : { hypothesis: e.hypothesis }),
+        ...(e.changes === undefined ? {} : { changes: e.changes }),
+        ...(e.files_hash === undefined ? {} : { filesHash: e.files_hash }),
+      };
+      if (e.kind === "rebase" && e.of !== undefined) {
+        // The original is superseded by its re-based copy, which is judged afresh.
+        const original = experiment(s, e.of);
+        if (original) Object.assign(original, { phase: "final", outcome: "discard" });
+      }
+      break;
+    case "finished":
+      finish(s, e.experiment, e.run, e.decision, e.at);
+      break;
+    case "interrupted":
+      setPhase(s, e.experiment, "interrupted");
+      break;
+    case "rebase_failed": {
+      const x = experiment(s, e.experiment);
+      if (x) Object.assign(x, { phase: "final", outcome: "discard" });
+      break;
+    }
+    case "stopped":
+      s.stopped = e.reason;
+      break;
+    case "resumed":
+      delete s.stopped;
+      break;
+  }
+  return s;
+}
+
+function setPhase(s: SessionState, id: number, phase: Phase): void {
+  const x = experiment(s, id);
+  if (x) x.phase = phase;
+}
+
+function finish(s: SessionState, id: number, run: RunSummary, d: Decision, at: string): void {
+  const x = experiment(s, id);
+  if (!x) return;
+  Object.assign(x, { run, decision: d, finishedAt: at, phase: "final" });
+  const target = experiment(s, d.target) ?? x;
+  if (x.kind === "confirm") x.outcome = undefined;
+  switch (d.outcome) {
+    case "baseline": {
+      x.outcome = "baseline";
+      const value = run.metrics[s.metric.name];
+      if (run.status === "ok" && value !== undefined) s.baselineValues.push(value);
+      s.best = mean(s.baselineValues);
+      s.sigma = stdev(s.baselineValues);
+      break;
+    }
+    case "keep":
+      Object.assign(target, { phase: "final", outcome: "keep", decision: d });
+      s.ratchetSha = target.sha;
+      if (d.best_after !== undefined) s.best = d.best_after;
+      break;
+    case "discard":
+    case "crash":
+      Object.assign(target, { phase: "final", outcome: d.outcome, decision: d });
+      break;
+    case "confirm":
+      target.phase = "awaiting-confirm";
+      break;
+    case "rebase":
+      Object.assign(target, { phase: "awaiting-rebase", decision: d });
+      break;
+    case "pending":
+      break;
+  }
+}

@@ -1,0 +1,50 @@
+import { mkdir, rename, writeFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import { resultsTsv, type SessionState } from "../core/index.ts";
+import type { Proposal } from "../proposer/index.ts";
+import type { SessionPaths } from "./session-paths.ts";
+
+/** Writes a file so that readers see the old or the new content, never half of it. */
+export async function writeAtomic(path: string, content: string): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  const tmp = `${path}.${process.pid}.tmp`;
+  await writeFile(tmp, content);
+  await rename(tmp, path);
+}
+
+/** The session's archive on disk: every candidate's proposal, diff and files, kept or not. */
+export class ArchiveWriter {
+  private readonly paths: SessionPaths;
+
+  constructor(paths: SessionPaths) {
+    this.paths = paths;
+  }
+
+  experimentDir(n: number): string {
+    return this.paths.experiment(n);
+  }
+
+  async saveProposal(
+    n: number,
+    proposal: Proposal,
+    meta: { parent: string; sha: string; proposer: string },
+    diff: string,
+  ): Promise<void> {
+    const dir = this.paths.experiment(n);
+    for (const [path, content] of proposal.files) await writeAtomic(join(dir, "files", path), content);
+    await writeAtomic(join(dir, "diff.patch"), diff);
+    const record = {
+      experiment: n,
+      ...meta,
+      description: proposal.description,
+      hypothesis: proposal.hypothesis,
+      changes: proposal.changes,
+      files: [...proposal.files.keys()],
+    };
+    await writeAtomic(join(dir, "proposal.json"), `${JSON.stringify(record, null, 2)}\n`);
+  }
+
+  async writeResultsTsv(state: SessionState): Promise<void> {
+    await writeAtomic(this.paths.resultsTsv, resultsTsv(state));
+  }
+}

@@ -1,0 +1,286 @@
+import {
+  type Action,
+  applyEvent,
+  decide,
+  experiment,
+  type LedgerEvent,
+  nextActions,
+  type Result,
+  type RunSummary,
+  replay,
+  type SessionState,
+  type Settings,
+} from "../core/index.ts";
+import type { Forge } from "../forge/forge.ts";
+import type { Proposer } from "../proposer/index.ts";
+import type { Executor } from "./executor.ts";
+import { Mutex } from "./mutex.ts";
+import type { EngineEvent } from "./engine-event.ts";
+import { type ArchiveWriter } from "./archive-writer.ts";
+import { Proposing } from "./proposing.ts";
+import type { LedgerFile } from "./ledger-file.ts";
+
+export interface EngineOptions {
+  session: string;
+  settings: Settings;
+  forge: Forge;
+  executor: Executor;
+  proposer: Proposer;
+  ledger: LedgerFile;
+  archive: ArchiveWriter;
+  editable: readonly string[];
+  locked: readonly string[];
+  program: string;
+  /** Milliseconds since the epoch; the engine never reads the clock itself. */
+  clock: () => number;
+  signal: AbortSignal;
+  onEvent?: (event: EngineEvent, state: SessionState) => void;
+}
+
+/**
+ * Drives one session as a state machine over ledger events: it asks the core what to do next,
+ * carries that out through the forge, the executor and the proposer, and records each outcome in
+ * the ledger before acting on it. Starting and resuming are the same code path.
+ */
+export class Engine {
+  private state: SessionState;
+  private readonly o: EngineOptions;
+  private readonly mutex = new Mutex();
+  /** Tasks in flight by key; a task's experiment number once it has one. */
+  private readonly tasks = new Map<number, { promise: Promise<void>; experiment?: number }>();
+  private readonly proposing: Proposing;
+  private placeholder = 0;
+  private failure: unknown;
+
+  constructor(options: EngineOptions, events: readonly LedgerEvent[]) {
+    this.o = options;
+    this.state = replay(events);
+    this.proposing = new Proposing(options);
+  }
+
+  get current(): SessionState {
+    return this.state;
+  }
+
+  /** Runs until a stop condition, Ctrl-C (the signal), or an error; returns the final state. */
+  async run(): Promise<SessionState> {
+    await this.open();
+    const stop = aborted(this.o.signal);
+    for (;;) {
+      if (this.failure !== undefined) throw this.failure;
+      if (this.o.signal.aborted) break;
+      const actions = nextActions(this.state, this.o.settings, this.activeSet(), this.o.clock());
+      const finish = actions.find((a) => a.type === "finish");
+      if (finish) {
+        if (this.state.stopped === undefined) await this.record({ type: "stopped", at: this.now(), reason: finish.reason });
+        this.emit({ type: "session-finished", reason: finish.reason });
+        return this.state;
+      }
+      for (const action of actions) this.launch(action);
+      if (this.tasks.size === 0) throw new Error("the session has nothing to run and no reason to stop");
+      await Promise.race([...[...this.tasks.values()].map((t) => t.promise), stop]);
+    }
+    await Promise.allSettled([...this.tasks.values()].map((t) => t.promise));
+    if (this.failure !== undefined) throw this.failure;
+    await this.record({ type: "stopped", at: this.now(), reason: "interrupted (Ctrl-C); resume with `autoopt run --session`" });
+    this.emit({ type: "session-finished", reason: "interrupted" });
+    return this.state;
+  }
+
+  private async open(): Promise<void> {
+    if (this.state.session === "") {
+      const baseSha = await this.o.forge.ratchetHead();
+      await this.record({
+        type: "session",
+        at: this.now(),
+        session: this.o.session,
+        base_sha: baseSha,
+        metric: this.o.settings.metric,
+        settings: { ...this.o.settings },
+      });
+      return;
+    }
+    await this.record({ type: "resumed", at: this.now() });
+    // The ledger is the truth: a crash between recording a keep and moving the ref is mended here.
+    if ((await this.o.forge.ratchetHead()) !== this.state.ratchetSha) await this.o.forge.resetRatchet(this.state.ratchetSha);
+    for (const e of this.state.experiments) {
+      if (e?.phase === "final" && e.outcome !== "keep" && e.kind !== "baseline") await this.o.forge.dropExperiment(e.id);
+    }
+  }
+
+  /** Experiments being executed, plus one placeholder per task that has no number yet. */
+  private activeSet(): Set<number> {
+    return new Set([...this.tasks].map(([key, t]) => t.experiment ?? key));
+  }
+
+  private launch(action: Action): void {
+    const key = --this.placeholder;
+    const entry: { promise: Promise<void>; experiment?: number } = { promise: Promise.resolve() };
+    if (action.type === "rerun") entry.experiment = action.experiment;
+    this.tasks.set(key, entry);
+    entry.promise = this.perform(action, key)
+      .catch((error: unknown) => {
+        this.failure ??= error;
+      })
+      .finally(() => this.tasks.delete(key));
+  }
+
+  private async perform(action: Action, key: number): Promise<void> {
+    switch (action.type) {
+      case "rerun":
+        return this.execute(action.experiment);
+      case "baseline": {
+        const head = this.state.ratchetSha;
+        const n = await this.mutex.run(() =>
+          this.propose(key, { kind: "baseline", sha: head, parent: head, description: "baseline" }),
+        );
+        return this.execute(n);
+      }
+      case "confirm": {
+        const target = experiment(this.state, action.of);
+        if (!target) return;
+        const k = this.state.experiments.filter((e) => e?.kind === "confirm" && e.of === action.of).length + 1;
+        const n = await this.mutex.run(() =>
+          this.propose(key, { kind: "confirm", of: action.of, sha: target.sha, parent: target.parent, description: `confirm exp-${action.of} (${k}/${this.o.settings.confirm})` }),
+        );
+        return this.execute(n);
+      }
+      case "rebase": {
+        const n = await this.mutex.run(() => this.rebase(action.of, key));
+        if (n !== undefined) await this.execute(n);
+        return;
+      }
+      case "propose": {
+        const n = await this.proposeCandidate(key);
+        if (n !== undefined) await this.execute(n);
+        return;
+      }
+      case "finish":
+        return;
+    }
+  }
+
+  private async proposeCandidate(key: number): Promise<number | undefined> {
+    const parent = this.state.ratchetSha;
+    this.emit({ type: "proposing" });
+    const made = await this.proposing.make(this.state, this.o.signal);
+    if (this.o.signal.aborted) return undefined;
+    if (made === undefined) {
+      await this.mutex.run(() =>
+        this.record({ type: "stopped", at: this.now(), reason: `the ${this.o.proposer.kind} proposer has nothing new to try` }),
+      );
+      return undefined;
+    }
+    return this.mutex.run(async () => {
+      const n = this.state.experiments.length + 1;
+      const sha = await this.o.forge.commitCandidate({ experiment: n, parent, files: made.proposal.files, message: made.proposal.description });
+      await this.o.archive.saveProposal(n, made.proposal, { parent, sha, proposer: this.o.proposer.kind }, await this.o.forge.diff(parent, sha));
+      return this.propose(key, {
+        kind: "candidate",
+        sha,
+        parent,
+        description: made.proposal.description,
+        files_hash: made.hash,
+        ...(made.proposal.hypothesis === undefined ? {} : { hypothesis: made.proposal.hypothesis }),
+        ...(made.proposal.changes === undefined ? {} : { changes: made.proposal.changes }),
+      });
+    });
+  }
+
+  private async rebase(of: number, key: number): Promise<number | undefined> {
+    const original = experiment(this.state, of);
+    if (!original) return undefined;
+    const n = this.state.experiments.length + 1;
+    const onto = this.state.ratchetSha;
+    const message = `${original.description} (re-based from exp-${of})`;
+    const sha = await this.o.forge.rebaseCandidate({ experiment: n, candidate: original.sha, parent: original.parent, onto, message });
+    await this.o.forge.dropExperiment(of);
+    if (typeof sha !== "string") {
+      await this.record({ type: "rebase_failed", at: this.now(), experiment: of, reason: sha.conflict.split("\n")[0] ?? "conflict" });
+      return undefined;
+    }
+    return this.propose(key, {
+      kind: "rebase",
+      of,
+      sha,
+      parent: onto,
+      description: message,
+      ...(original.changes === undefined ? {} : { changes: original.changes }),
+    });
+  }
+
+  /** Records a proposal (caller holds the mutex) and returns its experiment number. */
+  private async propose(
+    key: number,
+    p: Omit<Extract<LedgerEvent, { type: "proposed" }>, "type" | "at" | "experiment">,
+  ): Promise<number> {
+    const n = this.state.experiments.length + 1;
+    await this.record({ type: "proposed", at: this.now(), experiment: n, ...p });
+    const task = this.tasks.get(key);
+    if (task) task.experiment = n;
+    return n;
+  }
+
+  private async execute(n: number): Promise<void> {
+    const x = experiment(this.state, n);
+    if (!x) return;
+    this.emit({ type: "experiment-started", experiment: n, kind: x.kind, description: x.description, startedAt: this.o.clock() });
+    const result = await this.o.executor.execute({
+      experiment: n,
+      sha: x.sha,
+      baseSha: this.state.baseSha,
+      archiveDir: this.o.archive.experimentDir(n),
+      signal: this.o.signal,
+      onStart: (at) => this.emit({ type: "experiment-running", experiment: n, startedAt: at.getTime() }),
+    });
+    await this.mutex.run(() => this.conclude(n, result));
+  }
+
+  private async conclude(n: number, result: Result): Promise<void> {
+    if (this.o.signal.aborted) {
+      await this.record({ type: "interrupted", at: this.now(), experiment: n, reason: result.reason ?? "interrupted" });
+      return;
+    }
+    const run: RunSummary = {
+      status: result.status,
+      metrics: result.metrics,
+      wall_s: result.wall_s,
+      exit_code: result.exit_code,
+      signal: result.signal,
+      ...(result.reason === undefined ? {} : { reason: result.reason }),
+    };
+    const decision = decide(this.state, n, run, this.o.settings);
+    const before = this.state.ratchetSha;
+    await this.record({ type: "finished", at: this.now(), experiment: n, run, decision });
+    const target = experiment(this.state, decision.target);
+    if (decision.outcome === "keep" && target) {
+      if (!(await this.o.forge.advanceRatchet(before, target.sha))) {
+        throw new Error(`the ratchet moved outside this session while exp-${target.id} was kept; restart with --session to reconcile`);
+      }
+    } else if ((decision.outcome === "discard" || decision.outcome === "crash") && target && target.kind !== "baseline") {
+      await this.o.forge.dropExperiment(target.id);
+    }
+    await this.o.archive.writeResultsTsv(this.state);
+    this.emit({ type: "experiment-finished", experiment: n, decision, run });
+  }
+
+  private async record(event: LedgerEvent): Promise<void> {
+    await this.o.ledger.append(event);
+    this.state = applyEvent(this.state, event);
+  }
+
+  private emit(event: EngineEvent): void {
+    this.o.onEvent?.(event, this.state);
+  }
+
+  private now(): string {
+    return new Date(this.o.clock()).toISOString();
+  }
+}
+
+function aborted(signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) resolve();
+    else signal.addEventListener("abort", () => resolve(), { once: true });
+  });
+}

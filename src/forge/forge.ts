@@ -1,0 +1,27 @@
+/** A candidate that could not be re-based because its change conflicts with the new ratchet head. */
+export interface RebaseConflict {
+  conflict: string;
+}
+
+/**
+ * Where a session's branches live. Locally: git refs in the user's repository, never touching
+ * their working tree. On GitHub: refs through the API. The engine never knows which it has.
+ */
+export interface Forge {
+  /** Creates the session's ratchet branch at the starting commit (idempotent on resume). */
+  startSession(baseSha: string): Promise<void>;
+  ratchetHead(): Promise<string>;
+  /** The content of files at a commit; missing files are absent from the map. */
+  readFiles(sha: string, paths: readonly string[]): Promise<Map<string, string>>;
+  listFiles(sha: string): Promise<string[]>;
+  /** One commit on `autoopt/<session>/exp-<n>` whose parent is `parent`. */
+  commitCandidate(input: { experiment: number; parent: string; files: ReadonlyMap<string, string>; message: string }): Promise<string>;
+  /** The candidate's change applied on `onto`, as a new commit on the experiment's branch. */
+  rebaseCandidate(input: { experiment: number; candidate: string; parent: string; onto: string; message: string }): Promise<string | RebaseConflict>;
+  /** Compare-and-swap fast-forward of the ratchet: false when it was not at `from`. */
+  advanceRatchet(from: string, to: string): Promise<boolean>;
+  /** Makes the ratchet point at `sha` whatever it points at now (used to reconcile after a crash). */
+  resetRatchet(sha: string): Promise<void>;
+  dropExperiment(experiment: number): Promise<void>;
+  diff(from: string, to: string): Promise<string>;
+}

@@ -1,0 +1,168 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Forge, RebaseConflict } from "../forge.ts";
+import { AUTOOPT_IDENTITY, GitError, git } from "./git.ts";
+
+export interface LocalForgeOptions {
+  repo: string;
+  session: string;
+  /** Environment for git (PATH, HOME); the caller's own. */
+  env: Readonly<Record<string, string | undefined>>;
+}
+
+/** Branches of a session in the local repository, made with git plumbing: the user's working tree, index and checked-out branch are never touched. */
+export class LocalForge implements Forge {
+  readonly repo: string;
+  readonly session: string;
+  private readonly env: Readonly<Record<string, string | undefined>>;
+
+  constructor(options: LocalForgeOptions) {
+    this.repo = options.repo;
+    this.session = options.session;
+    this.env = options.env;
+  }
+
+  get ratchetRef(): string {
+    return `refs/heads/autoopt/${this.session}/ratchet`;
+  }
+
+  experimentRef(n: number): string {
+    return `refs/heads/autoopt/${this.session}/exp-${n}`;
+  }
+
+  async startSession(baseSha: string): Promise<void> {
+    // An empty old value makes update-ref refuse when the branch exists already.
+    const existing = await this.resolve(this.ratchetRef);
+    if (existing === undefined) await this.git(["update-ref", this.ratchetRef, baseSha, ""]);
+  }
+
+  async ratchetHead(): Promise<string> {
+    const sha = await this.resolve(this.ratchetRef);
+    if (sha === undefined) throw new Error(`session ${this.session} has no ratchet branch (${this.ratchetRef})`);
+    return sha;
+  }
+
+  async readFiles(sha: string, paths: readonly string[]): Promise<Map<string, string>> {
+    const files = new Map<string, string>();
+    const present = new Set(await this.listFiles(sha));
+    for (const path of paths) {
+      if (present.has(path)) files.set(path, await this.git(["cat-file", "blob", `${sha}:${path}`]));
+    }
+    return files;
+  }
+
+  async listFiles(sha: string): Promise<string[]> {
+    const out = await this.git(["ls-tree", "-r", "-z", "--name-only", sha]);
+    return out.split("\0").filter(Boolean);
+  }
+
+  async commitCandidate(input: {
+    experiment: number;
+    parent: string;
+    files: ReadonlyMap<string, string>;
+    message: string;
+  }): Promise<string> {
+    const sha = await this.withIndex(input.parent, async (env) => {
+      for (const [path, content] of input.files) {
+        const blob = (await this.git(["hash-object", "-w", "--stdin"], { input: content })).trim();
+        const mode = await this.modeOf(input.parent, path);
+        await this.git(["update-index", "--add", "--cacheinfo", `${mode},${blob},${path}`], { env });
+      }
+      return this.commitIndex(env, input.parent, input.message);
+    });
+    await this.git(["update-ref", this.experimentRef(input.experiment), sha]);
+    return sha;
+  }
+
+  async rebaseCandidate(input: {
+    experiment: number;
+    candidate: string;
+    parent: string;
+    onto: string;
+    message: string;
+  }): Promise<string | RebaseConflict> {
+    const patch = await this.git(["diff", "--binary", "--full-index", input.parent, input.candidate]);
+    const sha = await this.withIndex(input.onto, async (env) => {
+      try {
+        await this.git(["apply", "--cached", "--3way", "--whitespace=nowarn"], { env, input: patch });
+      } catch (error) {
+        if (error instanceof GitError) return { conflict: error.stderr || error.message };
+        throw error;
+      }
+      return this.commitIndex(env, input.onto, input.message);
+    });
+    if (typeof sha !== "string") return sha;
+    await this.git(["update-ref", this.experimentRef(input.experiment), sha]);
+    return sha;
+  }
+
+  async advanceRatchet(from: string, to: string): Promise<boolean> {
+    const ancestor = await this.isAncestor(from, to);
+    if (!ancestor) throw new Error(`refusing to move the ratchet from ${from} to ${to}: not a fast-forward`);
+    try {
+      await this.git(["update-ref", this.ratchetRef, to, from]);
+      return true;
+    } catch (error) {
+      if (error instanceof GitError) return false;
+      throw error;
+    }
+  }
+
+  async resetRatchet(sha: string): Promise<void> {
+    await this.git(["update-ref", this.ratchetRef, sha]);
+  }
+
+  async dropExperiment(experiment: number): Promise<void> {
+    if ((await this.resolve(this.experimentRef(experiment))) !== undefined) {
+      await this.git(["update-ref", "-d", this.experimentRef(experiment)]);
+    }
+  }
+
+  diff(from: string, to: string): Promise<string> {
+    return this.git(["diff", from, to]);
+  }
+
+  async resolve(ref: string): Promise<string | undefined> {
+    try {
+      return (await this.git(["rev-parse", "--verify", "--quiet", `${ref}^{commit}`])).trim();
+    } catch {
+      return undefined;
+    }
+  }
+
+  private async isAncestor(a: string, b: string): Promise<boolean> {
+    try {
+      await this.git(["merge-base", "--is-ancestor", a, b]);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  private async modeOf(sha: string, path: string): Promise<string> {
+    const line = await this.git(["ls-tree", sha, "--", path]);
+    return line.split(" ")[0] || "100644";
+  }
+
+  /** Runs `work` against a private index file seeded from `sha`, so the user's index is untouched. */
+  private async withIndex<T>(sha: string, work: (env: Record<string, string | undefined>) => Promise<T>): Promise<T> {
+    const dir = await mkdtemp(join(tmpdir(), "autoopt-index-"));
+    const env = { ...this.env, ...AUTOOPT_IDENTITY, GIT_INDEX_FILE: join(dir, "index") };
+    try {
+      await this.git(["read-tree", sha], { env });
+      return await work(env);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+
+  private async commitIndex(env: Record<string, string | undefined>, parent: string, message: string): Promise<string> {
+    const tree = (await this.git(["write-tree"], { env })).trim();
+    return (await this.git(["commit-tree", tree, "-p", parent, "-m", message], { env })).trim();
+  }
+
+  private git(args: readonly string[], options: { input?: string; env?: Record<string, string | undefined> } = {}) {
+    return git(args, { cwd: this.repo, env: options.env ?? this.env, ...(options.input === undefined ? {} : { input: options.input }) });
+  }
+}

@@ -1,0 +1,48 @@
+import { ByteRing, lastLine } from "./byte-ring.ts";
+import type { CappedLog } from "./capped-log.ts";
+import { type GroupOutcome, runInProcessGroup } from "./process-group.ts";
+
+/** Enough stdout for any summary block, however much the command printed before it. */
+const STDOUT_KEPT = 64 * 1024;
+const STDERR_KEPT = 4096;
+
+export interface CommandSpec {
+  command: string;
+  cwd: string;
+  env: Record<string, string>;
+  limitS: number;
+  log: CappedLog;
+  signal?: AbortSignal;
+  onSpawn?: (pid: number) => void;
+}
+
+export interface CommandRun extends GroupOutcome {
+  /** The last 64 KiB of stdout alone, where metrics are looked for. */
+  stdout: string;
+  /** The last non-blank line of stderr, or of stdout when stderr said nothing. */
+  lastLine: string;
+}
+
+/** Runs one command in its own process group with its output going to the log. */
+export async function runCommand(spec: CommandSpec): Promise<CommandRun> {
+  const stdout = new ByteRing(STDOUT_KEPT);
+  const stderr = new ByteRing(STDERR_KEPT);
+  const outcome = await runInProcessGroup({
+    command: spec.command,
+    cwd: spec.cwd,
+    env: spec.env,
+    limitS: spec.limitS,
+    ...(spec.signal ? { signal: spec.signal } : {}),
+    ...(spec.onSpawn ? { onSpawn: spec.onSpawn } : {}),
+    onOutput: (chunk, stream) => {
+      spec.log.write(chunk);
+      (stream === "stdout" ? stdout : stderr).push(chunk);
+    },
+  });
+  const stdoutText = stdout.text();
+  return {
+    ...outcome,
+    stdout: stdoutText,
+    lastLine: lastLine(stderr.text()) || lastLine(stdoutText),
+  };
+}

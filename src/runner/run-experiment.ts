@@ -1,0 +1,193 @@
+import { mkdir, rm } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import { formatDuration } from "../config/index.ts";
+import { type Metrics, Result, type RunStatus } from "../core/result.ts";
+import { CappedLog } from "./capped-log.ts";
+import { checkCandidate } from "./check-candidate.ts";
+import { cleanEnv } from "./clean-env.ts";
+import { describeEnd } from "./describe-end.ts";
+import { type GitRepo, gitEnv } from "./git-cli.ts";
+import { judgeEvaluatedMetrics, judgeRunMetrics, requiredMetricNames } from "./judge-metrics.ts";
+import { type MetricsReport, parseMetrics } from "./parse-metrics.ts";
+import { readMetricsFile } from "./read-metrics-file.ts";
+import { restoreLockedFiles } from "./restore-locked-files.ts";
+import { runCommand } from "./run-command.ts";
+import type { RunOptions } from "./run-options.ts";
+import { writeResult } from "./write-result.ts";
+
+interface ArchivePaths {
+  outDir: string;
+  metricsFile: string;
+  logFile: string;
+  resultFile: string;
+}
+
+interface RunContext {
+  opts: RunOptions;
+  repo: GitRepo;
+  env: Record<string, string>;
+  log: CappedLog;
+  paths: ArchivePaths;
+}
+
+interface Verdict {
+  status: RunStatus;
+  reason?: string;
+  metrics: Metrics;
+  ignored_metrics: Metrics;
+}
+
+/** The part of result.json that depends on how the run went. */
+interface RunFields extends Verdict {
+  exit_code: number | null;
+  signal: string | null;
+  locked_hashes: Record<string, string>;
+  log_tail: string;
+}
+
+/**
+ * Runs one experiment in `opts.workdir` and writes `<archiveDir>/result.json`. A bad candidate,
+ * a crash or a timeout is a result, not an exception; this throws only when it is called wrongly
+ * (missing commits, workdir at another commit) or cannot write to the archive directory.
+ */
+export async function runExperiment(opts: RunOptions): Promise<Result> {
+  const paths = await prepareArchive(opts.archiveDir);
+  const startedAt = new Date();
+  const clock = performance.now();
+  const fields = await runChecked(opts, paths);
+  const result = Result.parse({
+    version: 1,
+    experiment: opts.experiment,
+    session: opts.session,
+    candidate_sha: opts.candidateSha,
+    base_sha: opts.baseSha,
+    ...fields,
+    wall_s: (performance.now() - clock) / 1000,
+    started_at: startedAt.toISOString(),
+    ended_at: new Date().toISOString(),
+    runner: opts.runner,
+  });
+  await writeResult(paths.resultFile, result);
+  return result;
+}
+
+async function prepareArchive(archiveDir: string): Promise<ArchivePaths> {
+  const dir = resolve(archiveDir);
+  const outDir = join(dir, "out");
+  try {
+    await mkdir(dir, { recursive: true });
+    // Metrics or traces left by an earlier run in the same place must not count for this one.
+    await rm(outDir, { recursive: true, force: true });
+    await rm(join(dir, "run.log"), { force: true });
+    await mkdir(outDir);
+  } catch (error) {
+    throw new Error(
+      `archive directory ${dir} is not usable: the runner must be able to write there`,
+      {
+        cause: error,
+      },
+    );
+  }
+  return {
+    outDir,
+    metricsFile: join(outDir, "metrics.json"),
+    logFile: join(dir, "run.log"),
+    resultFile: join(dir, "result.json"),
+  };
+}
+
+async function runChecked(opts: RunOptions, paths: ArchivePaths): Promise<RunFields> {
+  const repo: GitRepo = { dir: opts.workdir, env: gitEnv(opts.parentEnv) };
+  const check = await checkCandidate(repo, opts.config, opts.baseSha, opts.candidateSha);
+  if (!check.ok) return invalid(check.reason, {});
+  const locked = await restoreLockedFiles(repo, opts.config, opts.baseSha);
+  if (!locked.ok) return invalid(locked.reason, locked.hashes);
+  const env = cleanEnv(opts.parentEnv, opts.config, {
+    outDir: paths.outDir,
+    seed: opts.seed,
+    experiment: opts.experiment,
+    session: opts.session,
+    split: opts.split,
+  });
+  const log = new CappedLog(paths.logFile, opts.config.run.log_limit);
+  try {
+    const verdict = await runAndJudge({ opts, repo, env, log, paths }, locked.hashes);
+    return { ...verdict, log_tail: log.recentText() };
+  } finally {
+    log.close();
+  }
+}
+
+async function runAndJudge(
+  ctx: RunContext,
+  hashes: Record<string, string>,
+): Promise<Omit<RunFields, "log_tail">> {
+  const { run: cfg } = ctx.opts.config;
+  const run = await runCommand({
+    command: cfg.command,
+    cwd: ctx.opts.workdir,
+    env: ctx.env,
+    limitS: cfg.budget + cfg.grace,
+    log: ctx.log,
+    ...(ctx.opts.signal ? { signal: ctx.opts.signal } : {}),
+    onSpawn: (pid) => ctx.opts.onStart?.({ pid, startedAt: new Date() }),
+  });
+  const exit = { exit_code: run.exitCode, signal: run.signal, locked_hashes: hashes };
+  const limit = `budget + grace (${formatDuration(cfg.budget)} + ${formatDuration(cfg.grace)})`;
+  const ended = describeEnd(run, { label: "the command", command: cfg.command, limit });
+  if (ended) return { ...ended, metrics: {}, ignored_metrics: {}, ...exit };
+  const reported = await readReport(ctx.paths, run.stdout);
+  const required = requiredMetricNames(ctx.opts.config);
+  const verdict = cfg.evaluate
+    ? await evaluate(ctx, cfg.evaluate, reported, required)
+    : judgeRunMetrics(reported, required);
+  return { ...verdict, ...exit };
+}
+
+/**
+ * Runs the trusted evaluator after the candidate, from a clean slate: the candidate's own
+ * metrics.json is gone and the locked files are restored again, since the command may have
+ * rewritten them (or the evaluator itself) while it ran.
+ */
+async function evaluate(
+  ctx: RunContext,
+  command: string,
+  candidate: MetricsReport,
+  required: readonly string[],
+): Promise<Verdict> {
+  const { opts } = ctx;
+  await rm(ctx.paths.metricsFile, { recursive: true, force: true });
+  const relocked = await restoreLockedFiles(ctx.repo, opts.config, opts.baseSha);
+  if (!relocked.ok) return invalid(`after the command ran: ${relocked.reason}`, relocked.hashes);
+  ctx.log.writeLine("--- evaluator ---");
+  const run = await runCommand({
+    command,
+    cwd: opts.workdir,
+    env: ctx.env,
+    limitS: opts.config.run.grace,
+    log: ctx.log,
+    ...(opts.signal ? { signal: opts.signal } : {}),
+  });
+  const limit = `grace (${formatDuration(opts.config.run.grace)})`;
+  const ended = describeEnd(run, { label: "evaluator", command, limit });
+  if (ended) return { ...ended, metrics: {}, ignored_metrics: {} };
+  return judgeEvaluatedMetrics(candidate, await readReport(ctx.paths, run.stdout), required);
+}
+
+async function readReport(paths: ArchivePaths, stdout: string): Promise<MetricsReport> {
+  const file = await readMetricsFile(paths.metricsFile);
+  return file.ok ? parseMetrics(stdout, file.text) : { ok: false, reason: file.reason };
+}
+
+function invalid(reason: string, hashes: Record<string, string>): RunFields {
+  return {
+    status: "invalid",
+    reason,
+    metrics: {},
+    ignored_metrics: {},
+    exit_code: null,
+    signal: null,
+    locked_hashes: hashes,
+    log_tail: "",
+  };
+}
