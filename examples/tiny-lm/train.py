@@ -26,7 +26,7 @@ DISCOUNT = 0.1  # absolute discount D taken from every seen count
 UNIGRAM_ADD_K = 1.0  # add-k smoothing of the order-0 byte distribution
 TRAIN_BYTES = 150000  # training stops after this many bytes (or at the time budget)
 MIN_COUNT = 1  # contexts seen fewer times than this are dropped from the model
-ONLINE_WEIGHT = 0.1  # while serving, count each byte already seen with this weight (0 = off)
+ONLINE_PERCENT = 10  # while serving, each byte already seen adds this % of one training count (0 = off)
 TEMPERATURE = 1.0  # the served distribution is p ** (1 / T), renormalised
 
 MODEL_FORMAT = "tiny-lm-ngram-1"
@@ -93,7 +93,7 @@ def train():
     grams = None
 
     model = {"format": MODEL_FORMAT, "order": order, "discount": d, "add_k": float(UNIGRAM_ADD_K),
-             "online_weight": float(ONLINE_WEIGHT), "temperature": float(TEMPERATURE),
+             "online_weight": ONLINE_PERCENT / 100.0, "temperature": float(TEMPERATURE),
              "unigram": unigram, "tables": tables}
     os.makedirs(out_dir(), exist_ok=True)
     tmp = os.path.join(out_dir(), "model.pkl.tmp")

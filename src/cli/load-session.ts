@@ -8,10 +8,13 @@ import { type Env, listSessions } from "./open-session.ts";
 export async function loadSession(cwd: string, env: Env, session?: string) {
   const repo = await repoRoot(cwd, env);
   const sessions = await listSessions(repo);
-  if (sessions.length === 0) throw new Error("no session has run in this repository yet; start one with `autoopt run`");
+  if (sessions.length === 0)
+    throw new Error("no session has run in this repository yet; start one with `autoopt run`");
   let name = session;
   if (name === undefined) {
-    const times = await Promise.all(sessions.map(async (s) => (await stat(sessionPaths(repo, s).ledger)).mtimeMs));
+    const times = await Promise.all(
+      sessions.map(async (s) => (await stat(sessionPaths(repo, s).ledger)).mtimeMs),
+    );
     name = sessions[times.indexOf(Math.max(...times))];
   } else if (!sessions.includes(name)) {
     throw new Error(`no session "${name}"; the sessions here are ${sessions.join(", ")}`);

@@ -7,18 +7,22 @@ import { statusCommand } from "./commands/status.ts";
 
 function duration(value: string): number {
   const seconds = parseDuration(value);
-  if (seconds === undefined || seconds <= 0) throw new InvalidArgumentError("use a duration such as 90s, 5m or 1h");
+  if (seconds === undefined || seconds <= 0)
+    throw new InvalidArgumentError("use a duration such as 90s, 5m or 1h");
   return seconds;
 }
 
 function positiveInt(value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError("use a whole number of 1 or more");
+  if (!Number.isInteger(n) || n < 1)
+    throw new InvalidArgumentError("use a whole number of 1 or more");
   return n;
 }
 
 export function program(env: NodeJS.ProcessEnv, cwd: string): Command {
-  const cli = new Command("autoopt").description("Autonomous optimization loops: propose, run, keep what beats the best.");
+  const cli = new Command("autoopt").description(
+    "Autonomous optimization loops: propose, run, keep what beats the best.",
+  );
   cli.showHelpAfterError();
   cli
     .command("init")
@@ -36,25 +40,43 @@ export function program(env: NodeJS.ProcessEnv, cwd: string): Command {
     .option("--max-experiments <n>", "stop after this many proposals", positiveInt)
     .option("--max-hours <hours>", "stop after this many hours", Number)
     .option("--parallel <n>", "experiments in flight at once", positiveInt)
-    .action(async (o: { session?: string; config?: string; budget?: number; maxExperiments?: number; maxHours?: number; parallel?: number }) => {
-      const controller = new AbortController();
-      let interrupts = 0;
-      const onSigint = () => {
-        interrupts++;
-        if (interrupts > 1) process.exit(130);
-        process.stderr.write("\nautoopt: stopping — killing the running experiment and recording it (Ctrl-C again to quit at once)\n");
-        controller.abort();
-      };
-      process.on("SIGINT", onSigint);
-      process.on("SIGTERM", onSigint);
-      try {
-        await runCommand({ ...o, cwd, env, out: process.stdout, tty: Boolean(process.stdout.isTTY), signal: controller.signal });
-      } finally {
-        process.off("SIGINT", onSigint);
-        process.off("SIGTERM", onSigint);
-      }
-      if (controller.signal.aborted) process.exitCode = 130;
-    });
+    .action(
+      async (o: {
+        session?: string;
+        config?: string;
+        budget?: number;
+        maxExperiments?: number;
+        maxHours?: number;
+        parallel?: number;
+      }) => {
+        const controller = new AbortController();
+        let interrupts = 0;
+        const onSigint = () => {
+          interrupts++;
+          if (interrupts > 1) process.exit(130);
+          process.stderr.write(
+            "\nautoopt: stopping — killing the running experiment and recording it (Ctrl-C again to quit at once)\n",
+          );
+          controller.abort();
+        };
+        process.on("SIGINT", onSigint);
+        process.on("SIGTERM", onSigint);
+        try {
+          await runCommand({
+            ...o,
+            cwd,
+            env,
+            out: process.stdout,
+            tty: Boolean(process.stdout.isTTY),
+            signal: controller.signal,
+          });
+        } finally {
+          process.off("SIGINT", onSigint);
+          process.off("SIGTERM", onSigint);
+        }
+        if (controller.signal.aborted) process.exitCode = 130;
+      },
+    );
   cli
     .command("status")
     .description("show a session's state: best, kept changes, last experiments")

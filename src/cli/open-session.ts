@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { mkdir, readFile, readdir } from "node:fs/promises";
+import { mkdir, readdir, readFile } from "node:fs/promises";
 import { hostname, platform, release } from "node:os";
 import { join } from "node:path";
 import { type Config, ConfigError, loadConfig } from "../config/index.ts";
@@ -17,14 +17,20 @@ export interface Overrides {
 }
 
 /** Finds the repository and reads its autoopt.yml; a missing file says how to make one. */
-export async function readConfig(cwd: string, env: Env, file?: string): Promise<{ repo: string; config: Config; configPath: string }> {
+export async function readConfig(
+  cwd: string,
+  env: Env,
+  file?: string,
+): Promise<{ repo: string; config: Config; configPath: string }> {
   const repo = await repoRoot(cwd, env);
   const configPath = file ? join(cwd, file) : join(repo, "autoopt.yml");
   let text: string;
   try {
     text = await readFile(configPath, "utf8");
   } catch (error) {
-    throw new ConfigError(configPath, [`cannot read the file; run \`autoopt init\` to write one`], { cause: error });
+    throw new ConfigError(configPath, [`cannot read the file; run \`autoopt init\` to write one`], {
+      cause: error,
+    });
   }
   return { repo, config: loadConfig(text, configPath), configPath };
 }
@@ -54,7 +60,9 @@ export async function newSessionName(repo: string, now: Date): Promise<string> {
 export async function listSessions(repo: string): Promise<string[]> {
   const dir = join(repo, ".autoopt");
   const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
-  return entries.filter((e) => e.isDirectory() && existsSync(join(dir, e.name, "ledger.jsonl"))).map((e) => e.name);
+  return entries
+    .filter((e) => e.isDirectory() && existsSync(join(dir, e.name, "ledger.jsonl")))
+    .map((e) => e.name);
 }
 
 export interface OpenedSession {
@@ -67,7 +75,12 @@ export interface OpenedSession {
   ledger: LedgerFile;
 }
 
-export async function openSession(repo: string, config: Config, session: string, env: Env): Promise<OpenedSession> {
+export async function openSession(
+  repo: string,
+  config: Config,
+  session: string,
+  env: Env,
+): Promise<OpenedSession> {
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(session)) {
     throw new Error(`"${session}" is not a usable session name; use letters, digits, ., _ or -`);
   }

@@ -32,7 +32,10 @@ export class Progress {
     switch (event.type) {
       case "experiment-started":
         if (this.multibar) {
-          const bar = this.multibar.create(this.settings.budget_s, 0, { label: `exp-${event.experiment}`, desc: event.description.slice(0, 48) });
+          const bar = this.multibar.create(this.settings.budget_s, 0, {
+            label: `exp-${event.experiment}`,
+            desc: event.description.slice(0, 48),
+          });
           this.bars.set(event.experiment, { bar, startedAt: event.startedAt });
         } else this.line(`exp-${event.experiment} started (${event.kind}): ${event.description}`);
         break;
@@ -75,9 +78,14 @@ export class Progress {
       },
       cliProgress.Presets.shades_grey,
     );
-    this.session = this.multibar.create(this.settings.max_experiments, 0, { label: "session", desc: "" }, {
-      format: " {label} {bar} {value}/{total} experiments  {desc}",
-    });
+    this.session = this.multibar.create(
+      this.settings.max_experiments,
+      0,
+      { label: "session", desc: "" },
+      {
+        format: " {label} {bar} {value}/{total} experiments  {desc}",
+      },
+    );
     this.timer = setInterval(() => this.refresh(), 500);
     this.timer.unref();
   }
@@ -88,7 +96,9 @@ export class Progress {
     for (const { bar, startedAt } of this.bars.values()) {
       bar.update(Math.min(this.settings.budget_s, Math.round((now - startedAt) / 1000)));
     }
-    this.session?.update(candidatesProposed(this.state), { desc: summary(this.state, this.settings, now) });
+    this.session?.update(candidatesProposed(this.state), {
+      desc: summary(this.state, this.settings, now),
+    });
   }
 
   private finishBar(n: number): void {
@@ -114,14 +124,18 @@ export function summary(state: SessionState, settings: Settings, now: number): s
 
 function eta(state: SessionState, settings: Settings, now: number): string {
   const walls = state.experiments.flatMap((e) => (e?.run ? [e.run.wall_s] : []));
-  const perRun = walls.length > 0 ? walls.reduce((a, b) => a + b, 0) / walls.length : settings.budget_s;
+  const perRun =
+    walls.length > 0 ? walls.reduce((a, b) => a + b, 0) / walls.length : settings.budget_s;
   const remaining = Math.max(0, settings.max_experiments - candidatesProposed(state)) + 1;
   const byCount = (remaining * perRun) / settings.parallel;
   const byTime = settings.max_hours * 3600 - activeMs(state, now) / 1000;
   return formatDuration(Math.max(0, Math.min(byCount, byTime)));
 }
 
-function describeFinish(event: Extract<EngineEvent, { type: "experiment-finished" }>, state: SessionState): string {
+function describeFinish(
+  event: Extract<EngineEvent, { type: "experiment-finished" }>,
+  state: SessionState,
+): string {
   const d = event.decision;
   const value = d.value === undefined ? "" : ` ${state.metric.name} ${d.value.toFixed(6)}`;
   const delta = d.delta === undefined ? "" : ` (Δ ${d.delta >= 0 ? "+" : ""}${d.delta.toFixed(6)})`;

@@ -2,7 +2,15 @@ import { z } from "zod";
 import { Metrics, RunStatus } from "./result.ts";
 
 /** The outcome the core assigns to a finished run. */
-export const Outcome = z.enum(["baseline", "keep", "discard", "crash", "confirm", "pending", "rebase"]);
+export const Outcome = z.enum([
+  "baseline",
+  "keep",
+  "discard",
+  "crash",
+  "confirm",
+  "pending",
+  "rebase",
+]);
 export type Outcome = z.infer<typeof Outcome>;
 
 export const Decision = z.object({

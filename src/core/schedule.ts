@@ -1,6 +1,6 @@
-import { candidatesProposed, stopReason } from "./stop.ts";
 import type { SessionState } from "./session-state.ts";
 import type { Settings } from "./settings.ts";
+import { candidatesProposed, stopReason } from "./stop.ts";
 
 /** What the engine should start next. */
 export type Action =
@@ -23,7 +23,8 @@ export function nextActions(
   active: ReadonlySet<number>,
   now: number,
 ): Action[] {
-  if (state.stopped !== undefined) return active.size === 0 ? [{ type: "finish", reason: state.stopped }] : [];
+  if (state.stopped !== undefined)
+    return active.size === 0 ? [{ type: "finish", reason: state.stopped }] : [];
   const actions: Action[] = [];
   let slots = settings.parallel - active.size;
   const orphans = state.experiments.filter(
@@ -34,26 +35,34 @@ export function nextActions(
     actions.push({ type: "rerun", experiment: e.id });
   }
   const baselines = state.experiments.filter((e) => e?.kind === "baseline");
-  const baselineDone = baselines.length >= settings.baseline_repeats && baselines.every((b) => b.phase === "final");
+  const baselineDone =
+    baselines.length >= settings.baseline_repeats && baselines.every((b) => b.phase === "final");
   for (let i = baselines.length; i < settings.baseline_repeats && slots > 0; i++, slots--) {
     actions.push({ type: "baseline" });
   }
   if (!baselineDone) return actions;
   for (const e of state.experiments) {
     if (slots <= 0) return actions;
-    if (e?.phase === "awaiting-rebase" && !state.experiments.some((r) => r?.kind === "rebase" && r.of === e.id)) {
+    if (
+      e?.phase === "awaiting-rebase" &&
+      !state.experiments.some((r) => r?.kind === "rebase" && r.of === e.id)
+    ) {
       actions.push({ type: "rebase", of: e.id });
       slots--;
     }
     if (e?.phase === "awaiting-confirm") {
-      const started = state.experiments.filter((r) => r?.kind === "confirm" && r.of === e.id).length;
-      for (let i = started; i < settings.confirm && slots > 0; i++, slots--) actions.push({ type: "confirm", of: e.id });
+      const started = state.experiments.filter(
+        (r) => r?.kind === "confirm" && r.of === e.id,
+      ).length;
+      for (let i = started; i < settings.confirm && slots > 0; i++, slots--)
+        actions.push({ type: "confirm", of: e.id });
     }
   }
   const stop = stopReason(state, settings, now);
   if (stop !== undefined) {
     const pending = state.experiments.some((e) => e && e.phase !== "final");
-    if (active.size === 0 && actions.length === 0 && !pending) actions.push({ type: "finish", reason: stop });
+    if (active.size === 0 && actions.length === 0 && !pending)
+      actions.push({ type: "finish", reason: stop });
     return actions;
   }
   const room = settings.max_experiments - candidatesProposed(state);

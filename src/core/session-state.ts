@@ -65,7 +65,7 @@ export function replay(events: readonly LedgerEvent[]): SessionState {
 
 /** Returns the state after one more event, leaving the given state untouched. */
 export function applyEvent(state: SessionState, event: LedgerEvent): SessionState {
-  return reduce(state, event);
+  return reduce(structuredClone(state), event);
 }
 
 export function experiment(state: SessionState, id: number): Experiment | undefined {
@@ -74,11 +74,17 @@ export function experiment(state: SessionState, id: number): Experiment | undefi
 
 function reduce(s: SessionState, e: LedgerEvent): SessionState {
   const at = Date.parse(e.at);
-  if (e.type !== "resumed" && s.lastEventAt) s.activeMs += Math.max(0, at - Date.parse(s.lastEventAt));
+  if (e.type !== "resumed" && s.lastEventAt)
+    s.activeMs += Math.max(0, at - Date.parse(s.lastEventAt));
   s.lastEventAt = e.at;
   switch (e.type) {
     case "session":
-      Object.assign(s, { session: e.session, metric: e.metric, startedAt: e.at, baseSha: e.base_sha });
+      Object.assign(s, {
+        session: e.session,
+        metric: e.metric,
+        startedAt: e.at,
+        baseSha: e.base_sha,
+      });
       s.ratchetSha = e.base_sha;
       break;
     case "proposed":

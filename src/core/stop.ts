@@ -16,18 +16,28 @@ export function activeMs(state: SessionState, now: number): number {
  * Why no new experiment should start, or undefined. Experiments already in flight still
  * finish; the session ends when this is set and nothing is in flight.
  */
-export function stopReason(state: SessionState, settings: Settings, now: number): string | undefined {
+export function stopReason(
+  state: SessionState,
+  settings: Settings,
+  now: number,
+): string | undefined {
   if (state.stopped) return state.stopped;
   const baselines = state.experiments.filter((e) => e?.kind === "baseline");
-  if (baselines.length >= settings.baseline_repeats && baselines.every((b) => b.outcome === "crash")) {
+  if (
+    baselines.length >= settings.baseline_repeats &&
+    baselines.every((b) => b.outcome === "crash")
+  ) {
     return `the baseline failed (${baselines[0]?.decision?.reason ?? "crash"}); fix the command before starting a session`;
   }
   if (candidatesProposed(state) >= settings.max_experiments) {
     return `reached max_experiments (${settings.max_experiments})`;
   }
-  if (activeMs(state, now) >= settings.max_hours * 3_600_000) return `reached max_hours (${settings.max_hours})`;
+  if (activeMs(state, now) >= settings.max_hours * 3_600_000)
+    return `reached max_hours (${settings.max_hours})`;
   if (settings.plateau !== undefined) {
-    const judged = state.experiments.filter((e) => e?.kind !== "baseline" && e?.kind !== "confirm" && e.outcome);
+    const judged = state.experiments.filter(
+      (e) => e?.kind !== "baseline" && e?.kind !== "confirm" && e.outcome,
+    );
     const recent = judged.slice(-settings.plateau);
     if (recent.length === settings.plateau && recent.every((e) => e.outcome !== "keep")) {
       return `no keep in the last ${settings.plateau} experiments (plateau)`;

@@ -31,7 +31,8 @@ export class ArchiveWriter {
     diff: string,
   ): Promise<void> {
     const dir = this.paths.experiment(n);
-    for (const [path, content] of proposal.files) await writeAtomic(join(dir, "files", path), content);
+    for (const [path, content] of proposal.files)
+      await writeAtomic(join(dir, "files", path), content);
     await writeAtomic(join(dir, "diff.patch"), diff);
     const record = {
       experiment: n,

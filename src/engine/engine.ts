@@ -13,12 +13,12 @@ import {
 } from "../core/index.ts";
 import type { Forge } from "../forge/forge.ts";
 import type { Proposer } from "../proposer/index.ts";
-import type { Executor } from "./executor.ts";
-import { Mutex } from "./mutex.ts";
+import type { ArchiveWriter } from "./archive-writer.ts";
 import type { EngineEvent } from "./engine-event.ts";
-import { type ArchiveWriter } from "./archive-writer.ts";
-import { Proposing } from "./proposing.ts";
+import type { Executor } from "./executor.ts";
 import type { LedgerFile } from "./ledger-file.ts";
+import { Mutex } from "./mutex.ts";
+import { Proposing } from "./proposing.ts";
 
 export interface EngineOptions {
   session: string;
@@ -72,17 +72,23 @@ export class Engine {
       const actions = nextActions(this.state, this.o.settings, this.activeSet(), this.o.clock());
       const finish = actions.find((a) => a.type === "finish");
       if (finish) {
-        if (this.state.stopped === undefined) await this.record({ type: "stopped", at: this.now(), reason: finish.reason });
+        if (this.state.stopped === undefined)
+          await this.record({ type: "stopped", at: this.now(), reason: finish.reason });
         this.emit({ type: "session-finished", reason: finish.reason });
         return this.state;
       }
       for (const action of actions) this.launch(action);
-      if (this.tasks.size === 0) throw new Error("the session has nothing to run and no reason to stop");
+      if (this.tasks.size === 0)
+        throw new Error("the session has nothing to run and no reason to stop");
       await Promise.race([...[...this.tasks.values()].map((t) => t.promise), stop]);
     }
     await Promise.allSettled([...this.tasks.values()].map((t) => t.promise));
     if (this.failure !== undefined) throw this.failure;
-    await this.record({ type: "stopped", at: this.now(), reason: "interrupted (Ctrl-C); resume with `autoopt run --session`" });
+    await this.record({
+      type: "stopped",
+      at: this.now(),
+      reason: "interrupted (Ctrl-C); resume with `autoopt run --session`",
+    });
     this.emit({ type: "session-finished", reason: "interrupted" });
     return this.state;
   }
@@ -102,9 +108,11 @@ export class Engine {
     }
     await this.record({ type: "resumed", at: this.now() });
     // The ledger is the truth: a crash between recording a keep and moving the ref is mended here.
-    if ((await this.o.forge.ratchetHead()) !== this.state.ratchetSha) await this.o.forge.resetRatchet(this.state.ratchetSha);
+    if ((await this.o.forge.ratchetHead()) !== this.state.ratchetSha)
+      await this.o.forge.resetRatchet(this.state.ratchetSha);
     for (const e of this.state.experiments) {
-      if (e?.phase === "final" && e.outcome !== "keep" && e.kind !== "baseline") await this.o.forge.dropExperiment(e.id);
+      if (e?.phase === "final" && e.outcome !== "keep" && e.kind !== "baseline")
+        await this.o.forge.dropExperiment(e.id);
     }
   }
 
@@ -139,9 +147,17 @@ export class Engine {
       case "confirm": {
         const target = experiment(this.state, action.of);
         if (!target) return;
-        const k = this.state.experiments.filter((e) => e?.kind === "confirm" && e.of === action.of).length + 1;
+        const k =
+          this.state.experiments.filter((e) => e?.kind === "confirm" && e.of === action.of).length +
+          1;
         const n = await this.mutex.run(() =>
-          this.propose(key, { kind: "confirm", of: action.of, sha: target.sha, parent: target.parent, description: `confirm exp-${action.of} (${k}/${this.o.settings.confirm})` }),
+          this.propose(key, {
+            kind: "confirm",
+            of: action.of,
+            sha: target.sha,
+            parent: target.parent,
+            description: `confirm exp-${action.of} (${k}/${this.o.settings.confirm})`,
+          }),
         );
         return this.execute(n);
       }
@@ -167,14 +183,28 @@ export class Engine {
     if (this.o.signal.aborted) return undefined;
     if (made === undefined) {
       await this.mutex.run(() =>
-        this.record({ type: "stopped", at: this.now(), reason: `the ${this.o.proposer.kind} proposer has nothing new to try` }),
+        this.record({
+          type: "stopped",
+          at: this.now(),
+          reason: `the ${this.o.proposer.kind} proposer has nothing new to try`,
+        }),
       );
       return undefined;
     }
     return this.mutex.run(async () => {
       const n = this.state.experiments.length + 1;
-      const sha = await this.o.forge.commitCandidate({ experiment: n, parent, files: made.proposal.files, message: made.proposal.description });
-      await this.o.archive.saveProposal(n, made.proposal, { parent, sha, proposer: this.o.proposer.kind }, await this.o.forge.diff(parent, sha));
+      const sha = await this.o.forge.commitCandidate({
+        experiment: n,
+        parent,
+        files: made.proposal.files,
+        message: made.proposal.description,
+      });
+      await this.o.archive.saveProposal(
+        n,
+        made.proposal,
+        { parent, sha, proposer: this.o.proposer.kind },
+        await this.o.forge.diff(parent, sha),
+      );
       return this.propose(key, {
         kind: "candidate",
         sha,
@@ -193,10 +223,21 @@ export class Engine {
     const n = this.state.experiments.length + 1;
     const onto = this.state.ratchetSha;
     const message = `${original.description} (re-based from exp-${of})`;
-    const sha = await this.o.forge.rebaseCandidate({ experiment: n, candidate: original.sha, parent: original.parent, onto, message });
+    const sha = await this.o.forge.rebaseCandidate({
+      experiment: n,
+      candidate: original.sha,
+      parent: original.parent,
+      onto,
+      message,
+    });
     await this.o.forge.dropExperiment(of);
     if (typeof sha !== "string") {
-      await this.record({ type: "rebase_failed", at: this.now(), experiment: of, reason: sha.conflict.split("\n")[0] ?? "conflict" });
+      await this.record({
+        type: "rebase_failed",
+        at: this.now(),
+        experiment: of,
+        reason: sha.conflict.split("\n")[0] ?? "conflict",
+      });
       return undefined;
     }
     return this.propose(key, {
@@ -224,21 +265,33 @@ export class Engine {
   private async execute(n: number): Promise<void> {
     const x = experiment(this.state, n);
     if (!x) return;
-    this.emit({ type: "experiment-started", experiment: n, kind: x.kind, description: x.description, startedAt: this.o.clock() });
+    this.emit({
+      type: "experiment-started",
+      experiment: n,
+      kind: x.kind,
+      description: x.description,
+      startedAt: this.o.clock(),
+    });
     const result = await this.o.executor.execute({
       experiment: n,
       sha: x.sha,
       baseSha: this.state.baseSha,
       archiveDir: this.o.archive.experimentDir(n),
       signal: this.o.signal,
-      onStart: (at) => this.emit({ type: "experiment-running", experiment: n, startedAt: at.getTime() }),
+      onStart: (at) =>
+        this.emit({ type: "experiment-running", experiment: n, startedAt: at.getTime() }),
     });
     await this.mutex.run(() => this.conclude(n, result));
   }
 
   private async conclude(n: number, result: Result): Promise<void> {
     if (this.o.signal.aborted) {
-      await this.record({ type: "interrupted", at: this.now(), experiment: n, reason: result.reason ?? "interrupted" });
+      await this.record({
+        type: "interrupted",
+        at: this.now(),
+        experiment: n,
+        reason: result.reason ?? "interrupted",
+      });
       return;
     }
     const run: RunSummary = {
@@ -255,9 +308,15 @@ export class Engine {
     const target = experiment(this.state, decision.target);
     if (decision.outcome === "keep" && target) {
       if (!(await this.o.forge.advanceRatchet(before, target.sha))) {
-        throw new Error(`the ratchet moved outside this session while exp-${target.id} was kept; restart with --session to reconcile`);
+        throw new Error(
+          `the ratchet moved outside this session while exp-${target.id} was kept; restart with --session to reconcile`,
+        );
       }
-    } else if ((decision.outcome === "discard" || decision.outcome === "crash") && target && target.kind !== "baseline") {
+    } else if (
+      (decision.outcome === "discard" || decision.outcome === "crash") &&
+      target &&
+      target.kind !== "baseline"
+    ) {
       await this.o.forge.dropExperiment(target.id);
     }
     await this.o.archive.writeResultsTsv(this.state);

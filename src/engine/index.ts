@@ -5,5 +5,5 @@ export type { ExecuteInput, Executor } from "./executor.ts";
 export { filesHash, historyOf } from "./history.ts";
 export { LedgerFile } from "./ledger-file.ts";
 export { LocalExecutor } from "./local-executor.ts";
-export { type SessionPaths, sessionPaths } from "./session-paths.ts";
 export { SessionLock } from "./session-lock.ts";
+export { type SessionPaths, sessionPaths } from "./session-paths.ts";

@@ -18,7 +18,8 @@ export class LedgerFile {
       if (error.code === "ENOENT") return "";
       throw error;
     });
-    const complete = text.endsWith("\n") || text === "" ? text : text.slice(0, text.lastIndexOf("\n") + 1);
+    const complete =
+      text.endsWith("\n") || text === "" ? text : text.slice(0, text.lastIndexOf("\n") + 1);
     const repaired = complete.length !== text.length;
     if (repaired) await truncate(this.path, Buffer.byteLength(complete));
     const events = complete
@@ -45,16 +46,22 @@ function parseLine(line: string, n: number, path: string): LedgerEvent {
   try {
     value = JSON.parse(line);
   } catch (error) {
-    throw new Error(`${path}:${n} is not JSON; the ledger was edited by hand — restore that line from a backup`, {
-      cause: error,
-    });
+    throw new Error(
+      `${path}:${n} is not JSON; the ledger was edited by hand — restore that line from a backup`,
+      {
+        cause: error,
+      },
+    );
   }
   const parsed = LedgerEvent.safeParse(value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new Error(`${path}:${n} is not a ledger event (${issue?.path.join(".")}: ${issue?.message})`, {
-      cause: parsed.error,
-    });
+    throw new Error(
+      `${path}:${n} is not a ledger event (${issue?.path.join(".")}: ${issue?.message})`,
+      {
+        cause: parsed.error,
+      },
+    );
   }
   return parsed.data;
 }

@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import type { Config } from "../config/index.ts";
 import type { Result, RunnerIdentity } from "../core/index.ts";
 import { addWorktree, removeWorktree } from "../forge/local/index.ts";
@@ -26,6 +28,8 @@ export class LocalExecutor implements Executor {
   async execute(input: ExecuteInput): Promise<Result> {
     const { repo, paths, env } = this.options;
     const workdir = paths.worktree(input.experiment);
+    const pidFile = join(input.archiveDir, "run.pgid");
+    killLeftover(pidFile, `AUTOOPT_EXPERIMENT=exp-${input.experiment}`);
     await addWorktree(repo, workdir, input.sha, env);
     try {
       return await runExperiment({
@@ -41,10 +45,56 @@ export class LocalExecutor implements Executor {
         parentEnv: env,
         runner: this.options.runner,
         signal: input.signal,
-        ...(input.onStart ? { onStart: ({ startedAt }: { startedAt: Date }) => input.onStart?.(startedAt) } : {}),
+        onStart: ({ pid, startedAt }) => {
+          // Remembered so that a resume after `kill -9` of autoopt can end a run it left behind.
+          writeFileSync(pidFile, String(pid));
+          input.onStart?.(startedAt);
+        },
       });
     } finally {
+      rmSync(pidFile, { force: true });
       await removeWorktree(repo, workdir, env);
     }
   }
+}
+
+/**
+ * Kills the process group of a run whose autoopt process died without cleaning up, after checking
+ * in /proc that the group still belongs to that run (a recycled process id must never be hit).
+ */
+function killLeftover(pidFile: string, marker: string): void {
+  let pgid: number;
+  try {
+    pgid = Number(readFileSync(pidFile, "utf8").trim());
+  } catch {
+    return;
+  }
+  if (Number.isInteger(pgid) && pgid > 1 && groupCarries(pgid, marker)) {
+    try {
+      process.kill(-pgid, "SIGKILL");
+    } catch {
+      // Already gone.
+    }
+  }
+  rmSync(pidFile, { force: true });
+}
+
+function groupCarries(pgid: number, marker: string): boolean {
+  let pids: string[];
+  try {
+    pids = readdirSync("/proc").filter((p) => /^\d+$/.test(p));
+  } catch {
+    return false;
+  }
+  return pids.some((pid) => {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      const pgrp = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[2]);
+      return (
+        pgrp === pgid && readFileSync(`/proc/${pid}/environ`, "utf8").split("\0").includes(marker)
+      );
+    } catch {
+      return false;
+    }
+  });
 }

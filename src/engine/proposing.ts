@@ -22,17 +22,26 @@ export class Proposing {
   constructor(options: ProposingOptions) {
     this.o = options;
     this.editable = picomatch([...options.editable], { dot: true });
-    this.locked = options.locked?.length ? picomatch([...options.locked], { dot: true }) : () => false;
+    this.locked = options.locked?.length
+      ? picomatch([...options.locked], { dot: true })
+      : () => false;
   }
 
-  async make(state: SessionState, signal: AbortSignal): Promise<{ proposal: Proposal; hash: string } | undefined> {
+  async make(
+    state: SessionState,
+    signal: AbortSignal,
+  ): Promise<{ proposal: Proposal; hash: string } | undefined> {
     const head = state.ratchetSha;
-    const paths = (await this.o.forge.listFiles(head)).filter((p) => this.editable(p) && !this.locked(p));
+    const paths = (await this.o.forge.listFiles(head)).filter(
+      (p) => this.editable(p) && !this.locked(p),
+    );
     const files = await this.o.forge.readFiles(head, paths);
-    const program = (await this.o.forge.readFiles(head, [this.o.program])).get(this.o.program) ?? "";
+    const program =
+      (await this.o.forge.readFiles(head, [this.o.program])).get(this.o.program) ?? "";
     const tried = new Set(state.experiments.flatMap((e) => (e?.filesHash ? [e.filesHash] : [])));
     tried.add(filesHash(files));
-    const hashOf = (changed: ReadonlyMap<string, string>) => filesHash(new Map([...files, ...changed]));
+    const hashOf = (changed: ReadonlyMap<string, string>) =>
+      filesHash(new Map([...files, ...changed]));
     const proposal = await this.o.proposer.propose({
       experiment: state.experiments.length + 1,
       seed: this.o.settings.seed,
@@ -46,7 +55,8 @@ export class Proposing {
     if (proposal === undefined) return undefined;
     this.check(proposal, files);
     const hash = hashOf(proposal.files);
-    if (tried.has(hash)) throw new Error(`the ${this.o.proposer.kind} proposer repeated a candidate already tried`);
+    if (tried.has(hash))
+      throw new Error(`the ${this.o.proposer.kind} proposer repeated a candidate already tried`);
     return { proposal, hash };
   }
 
@@ -60,7 +70,9 @@ export class Proposing {
     }
     if (proposal.files.size === 0) problems.push("it changes no file");
     if (problems.length > 0) {
-      throw new Error(`the ${this.o.proposer.kind} proposer returned an invalid proposal: ${problems.join("; ")}`);
+      throw new Error(
+        `the ${this.o.proposer.kind} proposer returned an invalid proposal: ${problems.join("; ")}`,
+      );
     }
   }
 }

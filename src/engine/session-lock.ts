@@ -19,7 +19,9 @@ export class SessionLock {
         if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
         const holder = Number((await readFile(this.path, "utf8").catch(() => "")).trim());
         if (holder && holder !== pid && alive(holder)) {
-          throw new Error(`the session is already running in process ${holder}; stop it first (Ctrl-C there), or wait`);
+          throw new Error(
+            `the session is already running in process ${holder}; stop it first (Ctrl-C there), or wait`,
+          );
         }
         await rm(this.path, { force: true });
       }

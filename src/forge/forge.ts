@@ -15,9 +15,20 @@ export interface Forge {
   readFiles(sha: string, paths: readonly string[]): Promise<Map<string, string>>;
   listFiles(sha: string): Promise<string[]>;
   /** One commit on `autoopt/<session>/exp-<n>` whose parent is `parent`. */
-  commitCandidate(input: { experiment: number; parent: string; files: ReadonlyMap<string, string>; message: string }): Promise<string>;
+  commitCandidate(input: {
+    experiment: number;
+    parent: string;
+    files: ReadonlyMap<string, string>;
+    message: string;
+  }): Promise<string>;
   /** The candidate's change applied on `onto`, as a new commit on the experiment's branch. */
-  rebaseCandidate(input: { experiment: number; candidate: string; parent: string; onto: string; message: string }): Promise<string | RebaseConflict>;
+  rebaseCandidate(input: {
+    experiment: number;
+    candidate: string;
+    parent: string;
+    onto: string;
+    message: string;
+  }): Promise<string | RebaseConflict>;
   /** Compare-and-swap fast-forward of the ratchet: false when it was not at `from`. */
   advanceRatchet(from: string, to: string): Promise<boolean>;
   /** Makes the ratchet point at `sha` whatever it points at now (used to reconcile after a crash). */

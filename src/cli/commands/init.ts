@@ -5,7 +5,12 @@ import { repoRoot } from "../../forge/local/index.ts";
 import type { Env } from "../open-session.ts";
 
 /** `autoopt init`: scaffolds autoopt.yml and program.md, recognising an autoresearch-style train.py/prepare.py pair. */
-export async function initCommand(cmd: { cwd: string; env: Env; force: boolean; out: { write(t: string): unknown } }): Promise<string[]> {
+export async function initCommand(cmd: {
+  cwd: string;
+  env: Env;
+  force: boolean;
+  out: { write(t: string): unknown };
+}): Promise<string[]> {
   const repo = await repoRoot(cmd.cwd, cmd.env);
   const pair = existsSync(join(repo, "train.py")) && existsSync(join(repo, "prepare.py"));
   const files: Array<[string, string]> = [
@@ -14,7 +19,9 @@ export async function initCommand(cmd: { cwd: string; env: Env; force: boolean; 
   ];
   const existing = files.filter(([name]) => existsSync(join(repo, name))).map(([name]) => name);
   if (existing.length > 0 && !cmd.force) {
-    throw new Error(`${existing.join(" and ")} already exist${existing.length === 1 ? "s" : ""}; pass --force to overwrite`);
+    throw new Error(
+      `${existing.join(" and ")} already exist${existing.length === 1 ? "s" : ""}; pass --force to overwrite`,
+    );
   }
   for (const [name, text] of files) await writeFile(join(repo, name), text);
   cmd.out.write(

@@ -15,7 +15,10 @@ export async function reportCommand(cmd: {
 }): Promise<{ svg: string; png: string }> {
   const { paths, state } = await loadSession(cmd.cwd, cmd.env, cmd.session);
   const base = cmd.outFile ? resolve(cmd.cwd, cmd.outFile) : `${paths.dir}/progress`;
-  const svg = await renderProgressSvg(chartPoints(state), { metric: state.metric.name, goal: state.metric.goal });
+  const svg = await renderProgressSvg(chartPoints(state), {
+    metric: state.metric.name,
+    goal: state.metric.goal,
+  });
   await writeFile(`${base}.svg`, svg);
   await writeFile(`${base}.png`, svgToPng(svg));
   cmd.out.write(`autoopt: chart ${base}.svg\nautoopt: chart ${base}.png\n`);
@@ -29,8 +32,20 @@ export function chartPoints(state: SessionState): ChartPoint[] {
   for (const e of state.experiments) {
     if (!e?.outcome || e.kind === "confirm") continue;
     if (e.kind === "baseline" && points.some((p) => p.status === "baseline")) continue;
-    const value = e.kind === "baseline" ? (state.baselineValues.length ? state.baselineValues.reduce((a, b) => a + b, 0) / state.baselineValues.length : null) : e.outcome === "crash" ? null : (e.decision?.value ?? null);
-    points.push({ index: index++, value, status: e.kind === "baseline" ? "baseline" : e.outcome === "baseline" ? "keep" : e.outcome, description: e.kind === "baseline" ? "baseline" : e.description });
+    const value =
+      e.kind === "baseline"
+        ? state.baselineValues.length
+          ? state.baselineValues.reduce((a, b) => a + b, 0) / state.baselineValues.length
+          : null
+        : e.outcome === "crash"
+          ? null
+          : (e.decision?.value ?? null);
+    points.push({
+      index: index++,
+      value,
+      status: e.kind === "baseline" ? "baseline" : e.outcome === "baseline" ? "keep" : e.outcome,
+      description: e.kind === "baseline" ? "baseline" : e.description,
+    });
   }
   return points;
 }

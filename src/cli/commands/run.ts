@@ -1,9 +1,17 @@
+import type { Config } from "../../config/index.ts";
 import { ArchiveWriter, Engine, LocalExecutor, SessionLock } from "../../engine/index.ts";
 import { assertCleanForSession, headSha, ignoreArchive } from "../../forge/local/index.ts";
-import { SearchProposer } from "../../proposer/index.ts";
 import type { Proposer } from "../../proposer/index.ts";
-import type { Config } from "../../config/index.ts";
-import { applyOverrides, type Env, localRunner, newSessionName, openSession, type Overrides, readConfig } from "../open-session.ts";
+import { SearchProposer } from "../../proposer/index.ts";
+import {
+  applyOverrides,
+  type Env,
+  localRunner,
+  newSessionName,
+  type Overrides,
+  openSession,
+  readConfig,
+} from "../open-session.ts";
 import { Progress } from "../progress.ts";
 
 export interface RunCommand extends Overrides {
@@ -18,7 +26,9 @@ export interface RunCommand extends Overrides {
 }
 
 /** `autoopt run`: starts a session, or resumes `--session <tag>` exactly where its ledger ends. */
-export async function runCommand(cmd: RunCommand): Promise<{ session: string; dir: string; reason: string }> {
+export async function runCommand(
+  cmd: RunCommand,
+): Promise<{ session: string; dir: string; reason: string }> {
   const clock = cmd.clock ?? Date.now;
   const loaded = await readConfig(cmd.cwd, cmd.env, cmd.config);
   const config = applyOverrides(loaded.config, cmd);
@@ -33,9 +43,13 @@ export async function runCommand(cmd: RunCommand): Promise<{ session: string; di
     if (events.length === 0) {
       await assertCleanForSession(repo, [config.program, ...localRequired(config)], cmd.env);
       await s.forge.startSession(await headSha(repo, cmd.env));
-      cmd.out.write(`autoopt: session ${name} started from ${(await s.forge.ratchetHead()).slice(0, 7)} on branch autoopt/${name}/ratchet\n`);
+      cmd.out.write(
+        `autoopt: session ${name} started from ${(await s.forge.ratchetHead()).slice(0, 7)} on branch autoopt/${name}/ratchet\n`,
+      );
     } else {
-      cmd.out.write(`autoopt: resuming session ${name} (${events.length} ledger events${repaired ? ", a torn last line dropped" : ""})\n`);
+      cmd.out.write(
+        `autoopt: resuming session ${name} (${events.length} ledger events${repaired ? ", a torn last line dropped" : ""})\n`,
+      );
     }
     const proposer = chooseProposer(config, cmd.env, cmd.out);
     const progress = new Progress({ settings: s.settings, out: cmd.out, tty: cmd.tty, clock });
@@ -44,7 +58,15 @@ export async function runCommand(cmd: RunCommand): Promise<{ session: string; di
         session: name,
         settings: s.settings,
         forge: s.forge,
-        executor: new LocalExecutor({ repo, session: name, paths: s.paths, config, seed: config.session.seed, env: cmd.env, runner: localRunner() }),
+        executor: new LocalExecutor({
+          repo,
+          session: name,
+          paths: s.paths,
+          config,
+          seed: config.session.seed,
+          env: cmd.env,
+          runner: localRunner(),
+        }),
         proposer,
         ledger: s.ledger,
         archive: new ArchiveWriter(s.paths),
@@ -71,7 +93,9 @@ export async function runCommand(cmd: RunCommand): Promise<{ session: string; di
 
 /** Files a local session reads from the commit, so they must be committed. */
 function localRequired(config: Config): string[] {
-  return config.editable.filter((g) => !/[*?[{]/.test(g)).concat(config.locked.filter((g) => !/[*?[{]/.test(g)));
+  return config.editable
+    .filter((g) => !/[*?[{]/.test(g))
+    .concat(config.locked.filter((g) => !/[*?[{]/.test(g)));
 }
 
 function chooseProposer(config: Config, env: Env, out: { write(text: string): unknown }): Proposer {

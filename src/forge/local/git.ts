@@ -35,7 +35,9 @@ export function gitBuffer(args: readonly string[], options: GitOptions): Promise
       (error, stdout, stderr) => {
         if (error) {
           const text = stderr.toString("utf8").trim();
-          reject(new GitError(`git ${args[0]} failed: ${text || error.message}`, text, { cause: error }));
+          reject(
+            new GitError(`git ${args[0]} failed: ${text || error.message}`, text, { cause: error }),
+          );
         } else resolve(stdout);
       },
     );

@@ -39,7 +39,8 @@ export class LocalForge implements Forge {
 
   async ratchetHead(): Promise<string> {
     const sha = await this.resolve(this.ratchetRef);
-    if (sha === undefined) throw new Error(`session ${this.session} has no ratchet branch (${this.ratchetRef})`);
+    if (sha === undefined)
+      throw new Error(`session ${this.session} has no ratchet branch (${this.ratchetRef})`);
     return sha;
   }
 
@@ -47,7 +48,8 @@ export class LocalForge implements Forge {
     const files = new Map<string, string>();
     const present = new Set(await this.listFiles(sha));
     for (const path of paths) {
-      if (present.has(path)) files.set(path, await this.git(["cat-file", "blob", `${sha}:${path}`]));
+      if (present.has(path))
+        files.set(path, await this.git(["cat-file", "blob", `${sha}:${path}`]));
     }
     return files;
   }
@@ -67,7 +69,9 @@ export class LocalForge implements Forge {
       for (const [path, content] of input.files) {
         const blob = (await this.git(["hash-object", "-w", "--stdin"], { input: content })).trim();
         const mode = await this.modeOf(input.parent, path);
-        await this.git(["update-index", "--add", "--cacheinfo", `${mode},${blob},${path}`], { env });
+        await this.git(["update-index", "--add", "--cacheinfo", `${mode},${blob},${path}`], {
+          env,
+        });
       }
       return this.commitIndex(env, input.parent, input.message);
     });
@@ -82,10 +86,19 @@ export class LocalForge implements Forge {
     onto: string;
     message: string;
   }): Promise<string | RebaseConflict> {
-    const patch = await this.git(["diff", "--binary", "--full-index", input.parent, input.candidate]);
+    const patch = await this.git([
+      "diff",
+      "--binary",
+      "--full-index",
+      input.parent,
+      input.candidate,
+    ]);
     const sha = await this.withIndex(input.onto, async (env) => {
       try {
-        await this.git(["apply", "--cached", "--3way", "--whitespace=nowarn"], { env, input: patch });
+        await this.git(["apply", "--cached", "--3way", "--whitespace=nowarn"], {
+          env,
+          input: patch,
+        });
       } catch (error) {
         if (error instanceof GitError) return { conflict: error.stderr || error.message };
         throw error;
@@ -99,7 +112,8 @@ export class LocalForge implements Forge {
 
   async advanceRatchet(from: string, to: string): Promise<boolean> {
     const ancestor = await this.isAncestor(from, to);
-    if (!ancestor) throw new Error(`refusing to move the ratchet from ${from} to ${to}: not a fast-forward`);
+    if (!ancestor)
+      throw new Error(`refusing to move the ratchet from ${from} to ${to}: not a fast-forward`);
     try {
       await this.git(["update-ref", this.ratchetRef, to, from]);
       return true;
@@ -146,7 +160,10 @@ export class LocalForge implements Forge {
   }
 
   /** Runs `work` against a private index file seeded from `sha`, so the user's index is untouched. */
-  private async withIndex<T>(sha: string, work: (env: Record<string, string | undefined>) => Promise<T>): Promise<T> {
+  private async withIndex<T>(
+    sha: string,
+    work: (env: Record<string, string | undefined>) => Promise<T>,
+  ): Promise<T> {
     const dir = await mkdtemp(join(tmpdir(), "autoopt-index-"));
     const env = { ...this.env, ...AUTOOPT_IDENTITY, GIT_INDEX_FILE: join(dir, "index") };
     try {
@@ -157,12 +174,23 @@ export class LocalForge implements Forge {
     }
   }
 
-  private async commitIndex(env: Record<string, string | undefined>, parent: string, message: string): Promise<string> {
+  private async commitIndex(
+    env: Record<string, string | undefined>,
+    parent: string,
+    message: string,
+  ): Promise<string> {
     const tree = (await this.git(["write-tree"], { env })).trim();
     return (await this.git(["commit-tree", tree, "-p", parent, "-m", message], { env })).trim();
   }
 
-  private git(args: readonly string[], options: { input?: string; env?: Record<string, string | undefined> } = {}) {
-    return git(args, { cwd: this.repo, env: options.env ?? this.env, ...(options.input === undefined ? {} : { input: options.input }) });
+  private git(
+    args: readonly string[],
+    options: { input?: string; env?: Record<string, string | undefined> } = {},
+  ) {
+    return git(args, {
+      cwd: this.repo,
+      env: options.env ?? this.env,
+      ...(options.input === undefined ? {} : { input: options.input }),
+    });
   }
 }

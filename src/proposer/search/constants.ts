@@ -48,8 +48,13 @@ export function setConstant(source: string, constant: Constant, value: number): 
 /** Writes a value in the constant's own style: integers stay integers, floats keep ~4 significant digits. */
 export function formatNumber(value: number, like: Pick<Constant, "integer" | "text">): string {
   if (like.integer) return String(Math.round(value));
-  const useExp = /e/i.test(like.text) || (value !== 0 && (Math.abs(value) < 1e-4 || Math.abs(value) >= 1e6));
-  if (useExp) return value.toExponential(2).replace(/\.?0+e/, "e").replace("e+", "e");
+  const useExp =
+    /e/i.test(like.text) || (value !== 0 && (Math.abs(value) < 1e-4 || Math.abs(value) >= 1e6));
+  if (useExp)
+    return value
+      .toExponential(2)
+      .replace(/\.?0+e/, "e")
+      .replace("e+", "e");
   const text = String(Number(value.toPrecision(4)));
   return text.includes(".") || text.includes("e") ? text : `${text}.0`;
 }

@@ -1,7 +1,15 @@
 import type { Proposal, ProposalContext, Proposer } from "../proposer.ts";
 import { type Constant, findConstants, formatNumber, setConstant } from "./constants.ts";
 import { seededRandom } from "./random.ts";
-import { type ConstantChange, type Direction, INITIAL_STEP, type Knob, learnKnobs, MIN_STEP, stepValue } from "./step-model.ts";
+import {
+  type ConstantChange,
+  type Direction,
+  INITIAL_STEP,
+  type Knob,
+  learnKnobs,
+  MIN_STEP,
+  stepValue,
+} from "./step-model.ts";
 
 interface Move {
   constant: Constant;
@@ -43,7 +51,8 @@ export class SearchProposer implements Proposer {
 function rank(constants: Constant[], knobs: Map<string, Knob>, random: () => number): Constant[] {
   const score = (c: Constant) => {
     const k = knobs.get(c.name);
-    if (!k) return 2 + random();
+    // Untried constants come before refining one that has just stopped improving.
+    if (!k) return 4 + random();
     const converged = k.step < MIN_STEP ? -10 : 0;
     return (k.preferred ? 3 : 0) + k.step / INITIAL_STEP + converged + random() * 0.5;
   };
@@ -55,7 +64,7 @@ function rank(constants: Constant[], knobs: Map<string, Knob>, random: () => num
 function movesFor(c: Constant, knob: Knob | undefined, random: () => number): Move[] {
   const step = knob?.step ?? INITIAL_STEP;
   const open: Direction[] = knob?.preferred
-    ? [knob.preferred, (-knob.preferred) as Direction]
+    ? [knob.preferred, -knob.preferred as Direction]
     : ([1, -1] as Direction[]).filter((d) => !knob?.failed.includes(d));
   if (!knob?.preferred && open.length === 2 && random() < 0.5) open.reverse();
   const dirs: Direction[] = open.length > 0 ? open : [1, -1];
@@ -63,7 +72,8 @@ function movesFor(c: Constant, knob: Knob | undefined, random: () => number): Mo
   for (const scale of [1, 0.5, 0.25]) {
     for (const dir of dirs) {
       const to = Number(formatNumber(stepValue(c.value, c.integer, dir, step * scale), c));
-      if (to !== c.value && Number.isFinite(to)) moves.push({ constant: c, dir, step: step * scale, to, why: reason(knob, dir) });
+      if (to !== c.value && Number.isFinite(to))
+        moves.push({ constant: c, dir, step: step * scale, to, why: reason(knob, dir) });
     }
   }
   return moves;
@@ -74,12 +84,16 @@ function reason(knob: Knob | undefined, dir: Direction): string {
   if (!knob) return `${way} it is untried`;
   if (knob.preferred === dir) return `${way} it was kept before; continuing that way`;
   if (knob.preferred) return `${way} it: the kept direction overshot`;
-  return knob.failed.length > 0 ? `the other direction did not help; ${way} it` : `${way} it at a smaller step`;
+  return knob.failed.length > 0
+    ? `the other direction did not help; ${way} it`
+    : `${way} it at a smaller step`;
 }
 
 /** Two moves on different constants, leading with the most promising ones. */
 function pairMoves(singles: Move[]): Move[][] {
-  const firsts = singles.filter((m, i) => singles.findIndex((o) => o.constant.name === m.constant.name) === i);
+  const firsts = singles.filter(
+    (m, i) => singles.findIndex((o) => o.constant.name === m.constant.name) === i,
+  );
   const pairs: Move[][] = [];
   for (let i = 0; i < Math.min(firsts.length, 3); i++) {
     for (let j = i + 1; j < Math.min(firsts.length, 4); j++) {
@@ -98,9 +112,15 @@ function build(moves: Move[], files: ReadonlyMap<string, string>): Proposal | un
     const source = changed.get(m.constant.file) ?? files.get(m.constant.file);
     if (source === undefined) return undefined;
     changed.set(m.constant.file, setConstant(source, m.constant, m.to));
-    changes.push({ file: m.constant.file, name: m.constant.name, from: m.constant.value, to: m.to });
+    changes.push({
+      file: m.constant.file,
+      name: m.constant.name,
+      from: m.constant.value,
+      to: m.to,
+    });
   }
-  const arrow = (m: Move) => `${m.constant.name} ${m.constant.text} → ${formatNumber(m.to, m.constant)}`;
+  const arrow = (m: Move) =>
+    `${m.constant.name} ${m.constant.text} → ${formatNumber(m.to, m.constant)}`;
   return {
     description: moves.map(arrow).join(", "),
     hypothesis: moves.map((m) => `${m.constant.name}: ${m.why}`).join("; "),

@@ -30,7 +30,12 @@ export function isConstantChanges(value: unknown): value is ConstantChange[] {
   return (
     Array.isArray(value) &&
     value.every(
-      (c) => typeof c === "object" && c !== null && typeof c.name === "string" && typeof c.from === "number" && typeof c.to === "number",
+      (c) =>
+        typeof c === "object" &&
+        c !== null &&
+        typeof c.name === "string" &&
+        typeof c.from === "number" &&
+        typeof c.to === "number",
     )
   );
 }
@@ -43,9 +48,10 @@ export function isConstantChanges(value: unknown): value is ConstantChange[] {
 export function learnKnobs(history: readonly HistoryEntry[]): Map<string, Knob> {
   const knobs = new Map<string, Knob>();
   for (const entry of history) {
-    if (!entry.outcome || entry.outcome === "baseline" || !isConstantChanges(entry.changes)) continue;
+    if (!entry.outcome || entry.outcome === "baseline" || !isConstantChanges(entry.changes))
+      continue;
     for (const change of entry.changes) {
-      const knob = knobs.get(change.name) ?? { step: INITIAL_STEP, failed: [], tries: 0 , keeps: 0 };
+      const knob = knobs.get(change.name) ?? { step: INITIAL_STEP, failed: [], tries: 0, keeps: 0 };
       knobs.set(change.name, update(knob, directionOf(change), entry.outcome));
     }
   }
@@ -59,7 +65,13 @@ function directionOf(change: ConstantChange): Direction {
 function update(knob: Knob, dir: Direction, outcome: "keep" | "discard" | "crash"): Knob {
   const next: Knob = { ...knob, failed: [...knob.failed], tries: knob.tries + 1 };
   if (outcome === "keep") {
-    return { ...next, preferred: dir, failed: [], keeps: knob.keeps + 1, step: Math.min(knob.step * 2, MAX_STEP) };
+    return {
+      ...next,
+      preferred: dir,
+      failed: [],
+      keeps: knob.keeps + 1,
+      step: Math.min(knob.step * 2, MAX_STEP),
+    };
   }
   if (outcome === "crash") next.step = knob.step / 2;
   if (dir === knob.preferred) {
