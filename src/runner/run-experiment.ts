@@ -156,7 +156,7 @@ async function evaluate(
   required: readonly string[],
 ): Promise<Verdict> {
   const { opts } = ctx;
-  
+  await rm(ctx.paths.metricsFile, { recursive: true, force: true });
   const relocked = await restoreLockedFiles(ctx.repo, opts.config, opts.baseSha);
   if (!relocked.ok) return invalid(`after the command ran: ${relocked.reason}`, relocked.hashes);
   ctx.log.writeLine("--- evaluator ---");

@@ -188,10 +188,10 @@ describe("decide: confirm", () => {
     expect(d.finish(c1, ok(0.75))).toMatchObject({ target: id, outcome: "pending", reason: "confirmation 1/2" });
     expect(experiment(d.state, id)?.phase).toBe("awaiting-confirm");
     const c2 = d.propose("confirm", { of: id });
-    const verdict = d.finish(c2, ok(0.25));
-    expect(verdict).toMatchObject({ target: id, outcome: "keep", value: 0.5, best_after: 0.5, best_before: 1 });
+    const verdict = d.finish(c2, ok(0.625));
+    expect(verdict).toMatchObject({ target: id, outcome: "keep", value: 0.625, best_after: 0.625, best_before: 1 });
     expect(verdict.reason).toMatch(/^mean of 3 runs/);
-    expect(d.state.best).toBe(0.5);
+    expect(d.state.best).toBe(0.625);
     expect(d.state.ratchetSha).toBe(experiment(d.state, id)?.sha);
     expect(experiment(d.state, id)).toMatchObject({ phase: "final", outcome: "keep" });
     expect(experiment(d.state, c2)?.outcome).toBeUndefined();

@@ -78,10 +78,10 @@ describe("resultsTsv", () => {
     d.finish(a, ok(0.5, { peak_vram_mb: 1024 }));
     d.finish(d.propose("confirm", { of: a }), ok(0.75));
     expect(rows(d)).toHaveLength(1); // still awaiting its confirmations
-    d.finish(d.propose("confirm", { of: a }), ok(0.25));
+    d.finish(d.propose("confirm", { of: a }), ok(0.625));
     expect(rows(d)).toEqual([
       ["base000", "1.000000", "0.0", "keep", "baseline", "1", ""],
-      ["c000000", "0.500000", "1.0", "keep", "wider", "2", "0.500000"],
+      ["c000000", "0.625000", "1.0", "keep", "wider", "2", "0.375000"],
     ]);
   });
 

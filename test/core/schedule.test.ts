@@ -137,6 +137,14 @@ describe("nextActions: finish and stop reasons", () => {
     expect(next(d)).toEqual([{ type: "finish", reason: "reached max_experiments (2)" }]);
   });
 
+  it("counts a run that has no experiment number yet (still being proposed) as in flight", () => {
+    const d = ready({ max_experiments: 1, parallel: 2 });
+    d.finish(d.propose("candidate"), ok(2));
+    const proposing = -1;
+    expect(next(d, [proposing])).toEqual([]);
+    expect(next(d)).toEqual([{ type: "finish", reason: "reached max_experiments (1)" }]);
+  });
+
   it("stops at max_hours of active time, not counting time while autoopt was not running", () => {
     const d = ready({ max_hours: 1 }); // session, proposed, finished: a minute apart
     expect(d.state.activeMs).toBe(2 * 60_000);
