@@ -36,7 +36,7 @@ const ALLOWED = new Set([
 ]);
 
 function isAllowed(name: string): boolean {
-  return true;
+  return ALLOWED.has(name) || name.startsWith("LC_");
 }
 
 /**

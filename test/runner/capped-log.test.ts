@@ -11,12 +11,16 @@ afterAll(removeTempDirs);
 describe("ByteRing", () => {
   it("always holds exactly the last bytes pushed", () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 40 }), fc.array(fc.uint8Array({ maxLength: 60 })), (cap, chunks) => {
-        const ring = new ByteRing(cap);
-        for (const chunk of chunks) ring.push(Buffer.from(chunk));
-        const all = Buffer.concat(chunks.map((c) => Buffer.from(c)));
-        expect(ring.contents().equals(all.subarray(Math.max(0, all.length - cap)))).toBe(true);
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 40 }),
+        fc.array(fc.uint8Array({ maxLength: 60 })),
+        (cap, chunks) => {
+          const ring = new ByteRing(cap);
+          for (const chunk of chunks) ring.push(Buffer.from(chunk));
+          const all = Buffer.concat(chunks.map((c) => Buffer.from(c)));
+          expect(ring.contents().equals(all.subarray(Math.max(0, all.length - cap)))).toBe(true);
+        },
+      ),
     );
   });
 });

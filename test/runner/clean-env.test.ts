@@ -2,7 +2,13 @@ import { describe, expect, it } from "vitest";
 import { cleanEnv } from "../../src/runner/clean-env.ts";
 import { makeConfig } from "./fixtures.ts";
 
-const vars = { outDir: "/archive/out", seed: 3, experiment: "exp-4", session: "s", split: "heldout" as const };
+const vars = {
+  outDir: "/archive/out",
+  seed: 3,
+  experiment: "exp-4",
+  session: "s",
+  split: "heldout" as const,
+};
 
 const parentEnv = {
   PATH: "/usr/bin",

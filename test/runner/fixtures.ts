@@ -35,7 +35,15 @@ const gitProcessEnv = Object.fromEntries(
 export function git(dir: string, ...args: string[]): string {
   return execFileSync(
     "git",
-    ["-c", "user.name=autoopt test", "-c", "user.email=test@example.com", "-c", "commit.gpgsign=false", ...args],
+    [
+      "-c",
+      "user.name=autoopt test",
+      "-c",
+      "user.email=test@example.com",
+      "-c",
+      "commit.gpgsign=false",
+      ...args,
+    ],
     { cwd: dir, env: gitProcessEnv, encoding: "utf8" },
   ).trim();
 }
@@ -56,7 +64,10 @@ function writeFiles(dir: string, files: Record<string, FileSpec>): void {
  * A repository with a base commit and, on top of it, a candidate commit that applies
  * `candidate`; the candidate is checked out. Without `candidate` both SHAs are the base.
  */
-export function makeRepo(base: Record<string, FileSpec>, candidate?: Record<string, FileSpec>): FixtureRepo {
+export function makeRepo(
+  base: Record<string, FileSpec>,
+  candidate?: Record<string, FileSpec>,
+): FixtureRepo {
   const dir = tempDir("autoopt-repo-");
   git(dir, "init", "-q", "-b", "main");
   writeFiles(dir, base);
@@ -73,7 +84,10 @@ export function makeRepo(base: Record<string, FileSpec>, candidate?: Record<stri
 type RunInput = Partial<NonNullable<ConfigInput["run"]>>;
 
 /** A train-mode config: `train.sh` editable, `prepare.py` locked, val_bpb minimized. */
-export function makeConfig(run: RunInput = {}, rest: Partial<Omit<ConfigInput, "run">> = {}): Config {
+export function makeConfig(
+  run: RunInput = {},
+  rest: Partial<Omit<ConfigInput, "run">> = {},
+): Config {
   return Config.parse({
     version: 1,
     editable: ["train.sh", "src/**"],
@@ -87,7 +101,11 @@ export function makeConfig(run: RunInput = {}, rest: Partial<Omit<ConfigInput, "
 /** The PATH a test run sees: the system's, with this node first so `node` means the same binary. */
 export const testPath = `${dirname(process.execPath)}:${process.env.PATH ?? "/usr/bin:/bin"}`;
 
-export function makeOptions(repo: FixtureRepo, config: Config, extra: Partial<RunOptions> = {}): RunOptions {
+export function makeOptions(
+  repo: FixtureRepo,
+  config: Config,
+  extra: Partial<RunOptions> = {},
+): RunOptions {
   return {
     workdir: repo.dir,
     archiveDir: join(tempDir("autoopt-archive-"), "exp-1"),
@@ -112,7 +130,9 @@ export function isAlive(pid: number): boolean {
     return false;
   }
   try {
-    const stat = execFileSync("ps", ["-o", "stat=", "-p", String(pid)], { encoding: "utf8" }).trim();
+    const stat = execFileSync("ps", ["-o", "stat=", "-p", String(pid)], {
+      encoding: "utf8",
+    }).trim();
     return stat !== "" && !stat.startsWith("Z");
   } catch {
     return false;

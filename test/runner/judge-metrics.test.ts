@@ -1,9 +1,16 @@
 import { describe, expect, it } from "vitest";
-import { judgeEvaluatedMetrics, judgeRunMetrics, requiredMetricNames } from "../../src/runner/judge-metrics.ts";
+import {
+  judgeEvaluatedMetrics,
+  judgeRunMetrics,
+  requiredMetricNames,
+} from "../../src/runner/judge-metrics.ts";
 import { type MetricsReport, parseSummaryBlock } from "../../src/runner/parse-metrics.ts";
 import { makeConfig } from "./fixtures.ts";
 
-const report = (metrics: Record<string, number>, nonFinite: Record<string, number> = {}): MetricsReport => ({
+const report = (
+  metrics: Record<string, number>,
+  nonFinite: Record<string, number> = {},
+): MetricsReport => ({
   ok: true,
   metrics,
   nonFinite,
@@ -22,7 +29,8 @@ describe("judgeRunMetrics", () => {
   it("crashes, keeping the other metrics, when the primary is missing", () => {
     expect(judgeRunMetrics(report({ x: 2 }), ["val_bpb"])).toEqual({
       status: "crash",
-      reason: "the run printed no val_bpb: write $AUTOOPT_OUT/metrics.json or a summary block after a --- line",
+      reason:
+        "the run printed no val_bpb: write $AUTOOPT_OUT/metrics.json or a summary block after a --- line",
       metrics: { x: 2 },
       ignored_metrics: {},
     });
@@ -32,10 +40,12 @@ describe("judgeRunMetrics", () => {
     expect(judgeRunMetrics(parseSummaryBlock("---\nval_bpb: nan\n"), ["val_bpb"]).reason).toBe(
       "metric val_bpb is NaN",
     );
-    expect(judgeRunMetrics(report({ val_bpb: 1 }, { mfu: Number.NaN }), ["val_bpb"])).toMatchObject({
-      status: "ok",
-      metrics: { val_bpb: 1 },
-    });
+    expect(judgeRunMetrics(report({ val_bpb: 1 }, { mfu: Number.NaN }), ["val_bpb"])).toMatchObject(
+      {
+        status: "ok",
+        metrics: { val_bpb: 1 },
+      },
+    );
   });
 
   it("passes an unreadable report's reason on", () => {
@@ -72,12 +82,14 @@ describe("judgeEvaluatedMetrics", () => {
   });
 
   it("crashes on the evaluator's NaN, not on the candidate's", () => {
-    expect(judgeEvaluatedMetrics(report({}, { val_bpb: Number.NaN }), report({ val_bpb: 1 }), ["val_bpb"]).status).toBe(
-      "ok",
-    );
-    expect(judgeEvaluatedMetrics(report({}), report({}, { val_bpb: Number.NaN }), ["val_bpb"]).reason).toMatch(
-      /^metric val_bpb is NaN/,
-    );
+    expect(
+      judgeEvaluatedMetrics(report({}, { val_bpb: Number.NaN }), report({ val_bpb: 1 }), [
+        "val_bpb",
+      ]).status,
+    ).toBe("ok");
+    expect(
+      judgeEvaluatedMetrics(report({}), report({}, { val_bpb: Number.NaN }), ["val_bpb"]).reason,
+    ).toMatch(/^metric val_bpb is NaN/);
   });
 });
 
@@ -85,7 +97,13 @@ describe("requiredMetricNames", () => {
   it("lists the metric and the objectives once each", () => {
     const config = makeConfig(
       {},
-      { mode: "harness", objectives: [{ name: "tokens", goal: "minimize" }, { name: "val_bpb", goal: "minimize" }] },
+      {
+        mode: "harness",
+        objectives: [
+          { name: "tokens", goal: "minimize" },
+          { name: "val_bpb", goal: "minimize" },
+        ],
+      },
     );
     expect(requiredMetricNames(config)).toEqual(["val_bpb", "tokens"]);
   });

@@ -1,5 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { parseMetrics, parseMetricsJson, parseSummaryBlock } from "../../src/runner/parse-metrics.ts";
+import {
+  parseMetrics,
+  parseMetricsJson,
+  parseSummaryBlock,
+} from "../../src/runner/parse-metrics.ts";
 
 const AUTORESEARCH = `step 00953 (100.0%) | loss: 3.1 | dt: 310ms
 ---
@@ -35,7 +39,9 @@ describe("parseSummaryBlock", () => {
   });
 
   it("ignores a trailing --- with nothing after it, and CRLF line ends", () => {
-    expect(parseSummaryBlock("---\r\nval_bpb: 0.9\r\n---\r\n")).toMatchObject({ metrics: { val_bpb: 0.9 } });
+    expect(parseSummaryBlock("---\r\nval_bpb: 0.9\r\n---\r\n")).toMatchObject({
+      metrics: { val_bpb: 0.9 },
+    });
   });
 
   it("needs a line that is exactly ---", () => {
@@ -67,7 +73,10 @@ describe("parseMetricsJson", () => {
   });
 
   it.each([
-    ["[1, 2]", "must be a JSON object of metric name → number, e.g. {\"val_bpb\": 0.99}; it is an array"],
+    [
+      "[1, 2]",
+      'must be a JSON object of metric name → number, e.g. {"val_bpb": 0.99}; it is an array',
+    ],
     ["null", "it is null"],
     ['{"val_bpb": "0.9"}', 'metric "val_bpb" is "0.9", not a number'],
     ['{"val_bpb": null}', 'metric "val_bpb" is null, not a number'],
@@ -90,7 +99,9 @@ describe("parseMetricsJson", () => {
 
 describe("parseMetrics", () => {
   it("prefers metrics.json over stdout when the file exists", () => {
-    expect(parseMetrics("---\nval_bpb: 5\n", '{"val_bpb": 1}')).toMatchObject({ metrics: { val_bpb: 1 } });
+    expect(parseMetrics("---\nval_bpb: 5\n", '{"val_bpb": 1}')).toMatchObject({
+      metrics: { val_bpb: 1 },
+    });
     expect(parseMetrics("---\nval_bpb: 5\n", undefined)).toMatchObject({ metrics: { val_bpb: 5 } });
   });
 });

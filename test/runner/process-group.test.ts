@@ -57,20 +57,23 @@ describe("runInProcessGroup", () => {
     expect(groupMembers(pgid)).toEqual([]);
   });
 
-  it.skipIf(!hasSetsid)("does not wait forever for a pipe held by a process that left the group", async () => {
-    const dir = tempDir();
-    const outcome = await runInProcessGroup({
-      command: "setsid sh -c 'echo $$ > escaped; exec sleep 30' & sleep 0.2; exit 0",
-      cwd: dir,
-      env,
-      limitS: 10,
-      onOutput: () => {},
-    });
-    const escaped = Number(readFileSync(join(dir, "escaped"), "utf8"));
-    killGroup(escaped, "SIGKILL");
-    expect(outcome.end).toBe("exited");
-    expect(outcome.wallS).toBeLessThan(2);
-  });
+  it.skipIf(!hasSetsid)(
+    "does not wait forever for a pipe held by a process that left the group",
+    async () => {
+      const dir = tempDir();
+      const outcome = await runInProcessGroup({
+        command: "setsid sh -c 'echo $$ > escaped; exec sleep 30' & sleep 0.2; exit 0",
+        cwd: dir,
+        env,
+        limitS: 10,
+        onOutput: () => {},
+      });
+      const escaped = Number(readFileSync(join(dir, "escaped"), "utf8"));
+      killGroup(escaped, "SIGKILL");
+      expect(outcome.end).toBe("exited");
+      expect(outcome.wallS).toBeLessThan(2);
+    },
+  );
 
   it("answers a missing working directory with spawn-failed, not an exception", async () => {
     const outcome = await runInProcessGroup({

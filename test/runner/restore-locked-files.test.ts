@@ -13,7 +13,11 @@ const env = gitEnv({ PATH: testPath, HOME: process.env.HOME });
 
 describe("restoreLockedFiles", () => {
   it("writes the base content over whatever is there and records its hash", async () => {
-    const repo = makeRepo({ "prepare.py": "print('trusted')\n", "eval.sh": { script: "echo ok\n" }, "train.sh": "x\n" });
+    const repo = makeRepo({
+      "prepare.py": "print('trusted')\n",
+      "eval.sh": { script: "echo ok\n" },
+      "train.sh": "x\n",
+    });
     writeFileSync(join(repo.dir, "prepare.py"), "print('tampered')\n");
     rmSync(join(repo.dir, "eval.sh"));
     writeFileSync(join(repo.dir, "eval.sh"), "echo fake\n");
@@ -29,7 +33,10 @@ describe("restoreLockedFiles", () => {
 
   it("is fine when a locked glob matches nothing", async () => {
     const repo = makeRepo({ "train.sh": "x\n" });
-    expect(await restoreLockedFiles({ dir: repo.dir, env }, makeConfig(), repo.baseSha)).toEqual({ ok: true, hashes: {} });
+    expect(await restoreLockedFiles({ dir: repo.dir, env }, makeConfig(), repo.baseSha)).toEqual({
+      ok: true,
+      hashes: {},
+    });
   });
 
   it("refuses to write through a directory swapped for a symlink", async () => {

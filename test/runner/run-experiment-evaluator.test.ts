@@ -40,13 +40,17 @@ describe("runExperiment with an evaluator", () => {
   });
 
   it("crashes when the evaluator fails, with its last line", async () => {
-    const result = await runExperiment(evaluatedRun(CHEATING_TRAIN, "echo 'checkpoint missing' >&2; exit 2\n"));
+    const result = await runExperiment(
+      evaluatedRun(CHEATING_TRAIN, "echo 'checkpoint missing' >&2; exit 2\n"),
+    );
     expect(result.status).toBe("crash");
     expect(result.reason).toBe("evaluator exited with code 2: checkpoint missing");
   });
 
   it("crashes when the evaluator reports no val_bpb, whatever the candidate printed", async () => {
-    const result = await runExperiment(evaluatedRun(CHEATING_TRAIN, "echo ---; echo 'accuracy: 0.5'\n"));
+    const result = await runExperiment(
+      evaluatedRun(CHEATING_TRAIN, "echo ---; echo 'accuracy: 0.5'\n"),
+    );
     expect(result.status).toBe("crash");
     expect(result.reason).toMatch(/^the evaluator reported no val_bpb/);
     expect(result.ignored_metrics).toEqual({ val_bpb: 0.0001 });
@@ -56,6 +60,8 @@ describe("runExperiment with an evaluator", () => {
     const opts = evaluatedRun("exit 1\n", "touch evaluated\necho ---; echo 'val_bpb: 0.9'\n");
     const result = await runExperiment(opts);
     expect(result).toMatchObject({ status: "crash", reason: "the command exited with code 1" });
-    expect(readFileSync(join(opts.archiveDir, "run.log"), "utf8")).not.toContain("--- evaluator ---");
+    expect(readFileSync(join(opts.archiveDir, "run.log"), "utf8")).not.toContain(
+      "--- evaluator ---",
+    );
   });
 });

@@ -1,10 +1,23 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
-import { runExperiment } from "../../src/runner/index.ts";
-import { groupMembers, isAlive, makeConfig, makeOptions, makeRepo, removeTempDirs } from "./fixtures.ts";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { killGroup, runExperiment } from "../../src/runner/index.ts";
+import {
+  groupMembers,
+  isAlive,
+  makeConfig,
+  makeOptions,
+  makeRepo,
+  removeTempDirs,
+} from "./fixtures.ts";
 
 afterAll(removeTempDirs);
+
+// Should the runner fail to kill a group, the test fails, and this keeps the machine clean.
+const groups: number[] = [];
+afterEach(() => {
+  for (const pgid of groups.splice(0)) killGroup(pgid, "SIGKILL");
+});
 
 // Grandchildren of every kind that shrug off SIGTERM, each recording its pid.
 const STUBBORN = `pids="$AUTOOPT_OUT/pids"
@@ -29,11 +42,16 @@ describe("runExperiment, stopping a run", () => {
     const repo = makeRepo({ "train.sh": STUBBORN });
     let pgid = 0;
     // `exec` makes the trapping script the group leader, so only SIGKILL can end it.
-    const opts = makeOptions(repo, makeConfig({ command: "exec sh train.sh", budget: 1, grace: 1 }), {
-      onStart: ({ pid }) => {
-        pgid = pid;
+    const opts = makeOptions(
+      repo,
+      makeConfig({ command: "exec sh train.sh", budget: 1, grace: 1 }),
+      {
+        onStart: ({ pid }) => {
+          pgid = pid;
+          groups.push(pid);
+        },
       },
-    });
+    );
     const started = performance.now();
     const result = await runExperiment(opts);
     const elapsedS = (performance.now() - started) / 1000;
@@ -58,6 +76,7 @@ describe("runExperiment, stopping a run", () => {
       signal: abort.signal,
       onStart: ({ pid }) => {
         pgid = pid;
+        groups.push(pid);
         setTimeout(() => abort.abort(), 300);
       },
     });

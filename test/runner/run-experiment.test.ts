@@ -11,11 +11,18 @@ const PREPARE = "print('trusted evaluator')\n";
 const SUMMARY = "echo ---; echo 'val_bpb:          0.997900'; echo 'peak_vram_mb:     45060.2'\n";
 
 /** Runs `train` as the candidate's train.sh (base: a script that only leaves a marker). */
-async function runTrain(train: string, run: Parameters<typeof makeConfig>[0] = {}, extra: Record<string, FileSpec> = {}) {
-  const repo = makeRepo({ "train.sh": "touch ran.marker\n", "prepare.py": PREPARE, "README.md": "hi\n" }, {
-    "train.sh": train,
-    ...extra,
-  });
+async function runTrain(
+  train: string,
+  run: Parameters<typeof makeConfig>[0] = {},
+  extra: Record<string, FileSpec> = {},
+) {
+  const repo = makeRepo(
+    { "train.sh": "touch ran.marker\n", "prepare.py": PREPARE, "README.md": "hi\n" },
+    {
+      "train.sh": train,
+      ...extra,
+    },
+  );
   const opts = makeOptions(repo, makeConfig(run));
   const result = await runExperiment(opts);
   return { repo, opts, result };
@@ -38,9 +45,13 @@ describe("runExperiment", () => {
     expect(result.reason).toBeUndefined();
     expect(Object.keys(result.locked_hashes)).toEqual(["prepare.py"]);
     expect(result.log_tail).toContain("val_bpb:          0.997900");
-    const onDisk = Result.parse(JSON.parse(readFileSync(join(opts.archiveDir, "result.json"), "utf8")));
+    const onDisk = Result.parse(
+      JSON.parse(readFileSync(join(opts.archiveDir, "result.json"), "utf8")),
+    );
     expect(onDisk).toEqual(result);
-    expect(readFileSync(join(opts.archiveDir, "run.log"), "utf8")).toMatch(/^step 1 \| loss 3.2\n---\n/);
+    expect(readFileSync(join(opts.archiveDir, "run.log"), "utf8")).toMatch(
+      /^step 1 \| loss 3.2\n---\n/,
+    );
   });
 
   it("prefers $AUTOOPT_OUT/metrics.json, and hands the run its AUTOOPT_* variables", async () => {
@@ -53,10 +64,22 @@ echo "$AUTOOPT_OUT $AUTOOPT_SEED $AUTOOPT_EXPERIMENT $AUTOOPT_SESSION $AUTOOPT_S
   });
 
   it.each([
-    ["prints no metric", "echo done\n", "the run printed no val_bpb: write $AUTOOPT_OUT/metrics.json or a summary block after a --- line"],
+    [
+      "prints no metric",
+      "echo done\n",
+      "the run printed no val_bpb: write $AUTOOPT_OUT/metrics.json or a summary block after a --- line",
+    ],
     ["prints a NaN", "echo ---; echo 'val_bpb: nan'\n", "metric val_bpb is NaN"],
-    ["writes a broken metrics.json", `echo '[0.9]' > "$AUTOOPT_OUT/metrics.json"\n`, "$AUTOOPT_OUT/metrics.json must be a JSON object"],
-    ["exits nonzero", "echo working; echo 'ValueError: boom' >&2; exit 3\n", "the command exited with code 3: ValueError: boom"],
+    [
+      "writes a broken metrics.json",
+      `echo '[0.9]' > "$AUTOOPT_OUT/metrics.json"\n`,
+      "$AUTOOPT_OUT/metrics.json must be a JSON object",
+    ],
+    [
+      "exits nonzero",
+      "echo working; echo 'ValueError: boom' >&2; exit 3\n",
+      "the command exited with code 3: ValueError: boom",
+    ],
   ])("crashes when the run %s", async (_, train, reason) => {
     const { result } = await runTrain(train);
     expect(result.status).toBe("crash");
@@ -73,7 +96,11 @@ echo "$AUTOOPT_OUT $AUTOOPT_SEED $AUTOOPT_EXPERIMENT $AUTOOPT_SESSION $AUTOOPT_S
 
   it.each<[string, Record<string, FileSpec>, string]>([
     ["edits a locked file", { "prepare.py": "print('fake')\n" }, "prepare.py is locked"],
-    ["edits a file that is not editable", { "README.md": "changed\n" }, "README.md is not editable"],
+    [
+      "edits a file that is not editable",
+      { "README.md": "changed\n" },
+      "README.md is not editable",
+    ],
     ["adds a symlink", { "src/data": { symlink: "/etc" } }, "src/data is a symlink"],
   ])("is invalid, and never runs the command, when the candidate %s", async (_, extra, reason) => {
     const { repo, opts, result } = await runTrain(`touch ran.marker\n${SUMMARY}`, {}, extra);
@@ -112,7 +139,9 @@ echo "$AUTOOPT_OUT $AUTOOPT_SEED $AUTOOPT_EXPERIMENT $AUTOOPT_SESSION $AUTOOPT_S
     const log = readFileSync(path, "utf8");
     expect(log.startsWith("1\n2\n3\n")).toBe(true);
     expect(log.match(/… \[\d+ bytes omitted\] …\n/g)).toHaveLength(1);
-    expect(log.endsWith("699999\n700000\n---\nval_bpb:          0.997900\npeak_vram_mb:     45060.2\n")).toBe(true);
+    expect(
+      log.endsWith("699999\n700000\n---\nval_bpb:          0.997900\npeak_vram_mb:     45060.2\n"),
+    ).toBe(true);
     expect(result.log_tail.length).toBeLessThanOrEqual(2000);
   });
 
@@ -124,7 +153,9 @@ echo "$AUTOOPT_OUT $AUTOOPT_SEED $AUTOOPT_EXPERIMENT $AUTOOPT_SESSION $AUTOOPT_S
 
   it("throws when the archive directory cannot be made", async () => {
     const repo = makeRepo({ "train.sh": SUMMARY, blocker: "a file\n" });
-    const opts = makeOptions(repo, makeConfig(), { archiveDir: join(repo.dir, "blocker", "exp-1") });
+    const opts = makeOptions(repo, makeConfig(), {
+      archiveDir: join(repo.dir, "blocker", "exp-1"),
+    });
     await expect(runExperiment(opts)).rejects.toThrow("is not usable");
   });
 

@@ -86,13 +86,7 @@ export class LocalForge implements Forge {
     onto: string;
     message: string;
   }): Promise<string | RebaseConflict> {
-    const patch = await this.git([
-      "diff",
-      "--binary",
-      "--full-index",
-      input.parent,
-      input.candidate,
-    ]);
+    const patch = await this.patch(input.parent, input.candidate, ["--binary", "--full-index"]);
     const sha = await this.withIndex(input.onto, async (env) => {
       try {
         await this.git(["apply", "--cached", "--3way", "--whitespace=nowarn"], {
@@ -134,7 +128,25 @@ export class LocalForge implements Forge {
   }
 
   diff(from: string, to: string): Promise<string> {
-    return this.git(["diff", from, to]);
+    return this.patch(from, to);
+  }
+
+  /**
+   * A plain unified diff. Plumbing, not `git diff`: the user's diff settings (noprefix, colour, an
+   * external diff tool, context lines) would otherwise give text `git apply` cannot read, so every
+   * rebase would look like a conflict, or a difftool's rendering in the archive.
+   */
+  private patch(from: string, to: string, extra: readonly string[] = []): Promise<string> {
+    return this.git([
+      "diff-tree",
+      "-p",
+      "--no-color",
+      "--no-ext-diff",
+      "--no-textconv",
+      ...extra,
+      from,
+      to,
+    ]);
   }
 
   async resolve(ref: string): Promise<string | undefined> {

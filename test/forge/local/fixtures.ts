@@ -91,10 +91,12 @@ export function makeUserRepo(branch = "main"): UserRepo {
   write(dir, "notes.md", "# notes\nstaged by the user\nand edited again\n");
   write(dir, "train.py", `${TRAIN_PY}# the user's unstaged edit\n`);
   write(dir, "scratch.txt", "untracked\n");
+  // Fixed diff options, so a test that changes the repository's diff settings compares like with like.
+  const plainDiff = ["--no-ext-diff", "--no-color", "-U3", "--src-prefix=a/", "--dst-prefix=b/"];
   const snapshot = (): UserState => ({
     status: gitRaw(dir, "status", "--porcelain=v2", "--branch", "--untracked-files=all"),
-    diff: gitRaw(dir, "diff"),
-    cached: gitRaw(dir, "diff", "--cached"),
+    diff: gitRaw(dir, "diff", ...plainDiff),
+    cached: gitRaw(dir, "diff", "--cached", ...plainDiff),
     stages: gitRaw(dir, "ls-files", "--stage"),
     head: git(dir, "rev-parse", "HEAD"),
     branch: git(dir, "symbolic-ref", "HEAD"),
