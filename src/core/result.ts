@@ -30,7 +30,12 @@ export const Result = z.object({
   ignored_metrics: Metrics.default({}),
   exit_code: z.number().int().nullable(),
   signal: z.string().nullable(),
+  /** Seconds of the whole run: checks, the command and the evaluator. */
   wall_s: z.number().min(0),
+  /** Seconds the experiment command itself ran, from spawn to exit. */
+  command_s: z.number().min(0).optional(),
+  /** Seconds the evaluator ran, when one is configured and was reached. */
+  evaluate_s: z.number().min(0).optional(),
   started_at: z.iso.datetime(),
   ended_at: z.iso.datetime(),
   log_tail: z.string(),

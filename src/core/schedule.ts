@@ -1,4 +1,4 @@
-import type { SessionState } from "./session-state.ts";
+import { experiment, type SessionState } from "./session-state.ts";
 import type { Settings } from "./settings.ts";
 import { candidatesProposed, stopReason } from "./stop.ts";
 
@@ -14,8 +14,10 @@ export type Action =
 
 /**
  * Up to `settings.parallel` experiments in flight. `active` holds the experiments the caller is
- * executing now; running ones it does not hold are re-run. Returns [] when the caller should
- * wait for something in flight.
+ * executing now; running ones it does not hold are re-run. Numbers in `active` that the ledger
+ * does not know yet are runs still being set up (their proposal is not recorded): they count as
+ * started baselines and proposals, so neither baseline_repeats nor max_experiments is exceeded.
+ * Returns [] when the caller should wait for something in flight.
  */
 export function nextActions(
   state: SessionState,
@@ -27,6 +29,7 @@ export function nextActions(
     return active.size === 0 ? [{ type: "finish", reason: state.stopped }] : [];
   const actions: Action[] = [];
   let slots = settings.parallel - active.size;
+  const settingUp = [...active].filter((id) => experiment(state, id) === undefined).length;
   const orphans = state.experiments.filter(
     (e) => e && (e.phase === "running" || e.phase === "interrupted") && !active.has(e.id),
   );
@@ -37,7 +40,9 @@ export function nextActions(
   const baselines = state.experiments.filter((e) => e?.kind === "baseline");
   const baselineDone =
     baselines.length >= settings.baseline_repeats && baselines.every((b) => b.phase === "final");
-  for (let i = baselines.length; i < settings.baseline_repeats && slots > 0; i++, slots--) {
+  // Before the baseline is final, anything being set up is a baseline.
+  const baselinesStarted = baselines.length + settingUp;
+  for (let i = baselinesStarted; i < settings.baseline_repeats && slots > 0; i++, slots--) {
     actions.push({ type: "baseline" });
   }
   if (!baselineDone) return actions;
@@ -65,7 +70,7 @@ export function nextActions(
       actions.push({ type: "finish", reason: stop });
     return actions;
   }
-  const room = settings.max_experiments - candidatesProposed(state);
+  const room = settings.max_experiments - candidatesProposed(state) - settingUp;
   for (let i = 0; i < Math.min(slots, room); i++) actions.push({ type: "propose" });
   return actions;
 }

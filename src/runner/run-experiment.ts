@@ -35,6 +35,7 @@ interface Verdict {
   reason?: string;
   metrics: Metrics;
   ignored_metrics: Metrics;
+  evaluate_s?: number;
 }
 
 /** The part of result.json that depends on how the run went. */
@@ -43,6 +44,7 @@ interface RunFields extends Verdict {
   signal: string | null;
   locked_hashes: Record<string, string>;
   log_tail: string;
+  command_s?: number;
 }
 
 /**
@@ -132,7 +134,12 @@ async function runAndJudge(
     ...(ctx.opts.signal ? { signal: ctx.opts.signal } : {}),
     onSpawn: (pid) => ctx.opts.onStart?.({ pid, startedAt: new Date() }),
   });
-  const exit = { exit_code: run.exitCode, signal: run.signal, locked_hashes: hashes };
+  const exit = {
+    exit_code: run.exitCode,
+    signal: run.signal,
+    locked_hashes: hashes,
+    command_s: run.wallS,
+  };
   const limit = `budget + grace (${formatDuration(cfg.budget)} + ${formatDuration(cfg.grace)})`;
   const ended = describeEnd(run, { label: "the command", command: cfg.command, limit });
   if (ended) return { ...ended, metrics: {}, ignored_metrics: {}, ...exit };
@@ -170,8 +177,9 @@ async function evaluate(
   });
   const limit = `grace (${formatDuration(opts.config.run.grace)})`;
   const ended = describeEnd(run, { label: "evaluator", command, limit });
-  if (ended) return { ...ended, metrics: {}, ignored_metrics: {} };
-  return judgeEvaluatedMetrics(candidate, await readReport(ctx.paths, run.stdout), required);
+  if (ended) return { ...ended, metrics: {}, ignored_metrics: {}, evaluate_s: run.wallS };
+  const report = await readReport(ctx.paths, run.stdout);
+  return { ...judgeEvaluatedMetrics(candidate, report, required), evaluate_s: run.wallS };
 }
 
 async function readReport(paths: ArchivePaths, stdout: string): Promise<MetricsReport> {

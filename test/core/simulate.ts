@@ -20,6 +20,12 @@ export interface Plan {
   order: number[];
   /** Loop iterations at which autoopt dies and restarts, leaving its runs orphaned. */
   restarts: number[];
+  /**
+   * Empty: a started action is recorded at once. Otherwise, as the engine does, each started
+   * action is first a placeholder in `active` (a negative number, no ledger entry) and gets
+   * recorded later; each entry (cycling) says whether a run finishes before the next recording.
+   */
+  lag: boolean[];
   stepMs: number;
 }
 
@@ -37,10 +43,12 @@ export interface Simulation {
   judged: Judged[];
   /** The reason of the `finish` action that ended the session. */
   finished: string;
-  /** Most runs in flight at once. */
+  /** Most runs in flight at once, placeholders included. */
   maxInFlight: number;
   actions: Action[];
 }
+
+type Start = Exclude<Action, { type: "finish" }>;
 
 const LIMIT = 2_000;
 
@@ -51,40 +59,99 @@ const LIMIT = 2_000;
  * Throws when the session would hang (nothing in flight, nothing to start, no finish).
  */
 export function simulate(plan: Plan): Simulation {
-  const d = new Driver(plan.settings, { stepMs: plan.stepMs });
-  const active = new Map<number, RunSummary>();
-  const judged: Judged[] = [];
-  const seen: Action[] = [];
-  let started = 0;
-  let turn = 0;
-  let maxInFlight = 0;
+  const sim = new Simulator(plan);
   for (let i = 1; i <= LIMIT; i++) {
-    if (plan.restarts.includes(i) && active.size > 0) restart(d, active);
-    const actions = nextActions(d.state, plan.settings, new Set(active.keys()), d.clock);
-    seen.push(...actions);
-    for (const action of actions) {
-      if (action.type === "finish") {
-        if (active.size > 0 || actions.length > 1) throw new Error("finish while runs are in flight");
-        return { driver: d, judged, finished: action.reason, maxInFlight, actions: seen };
-      }
-      const id = start(d, action);
-      active.set(id, runFor(plan.outcomes[started++ % plan.outcomes.length], plan.settings));
-      maxInFlight = Math.max(maxInFlight, active.size);
-    }
-    const ids = [...active.keys()];
-    if (ids.length === 0) throw new Error(`session hangs: nothing in flight and nothing to start`);
-    const id = ids[(plan.order[turn++ % plan.order.length] ?? 0) % ids.length] ?? 0;
-    const run = active.get(id);
-    if (!run) throw new Error(`no run for experiment ${id}`);
-    active.delete(id);
-    const before = d.state;
-    const decision = d.finish(id, run);
-    judged.push({ id, run, decision, before, after: d.state });
+    if (plan.restarts.includes(i)) sim.restart();
+    const finished = sim.plan();
+    if (finished !== undefined) return { ...sim.result(), finished };
+    sim.advance();
   }
   throw new Error(`session did not finish within ${LIMIT} steps`);
 }
 
-function start(d: Driver, action: Exclude<Action, { type: "finish" }>): number {
+class Simulator {
+  readonly d: Driver;
+  readonly judged: Judged[] = [];
+  readonly seen: Action[] = [];
+  /** Runs in flight, by experiment number. */
+  readonly running = new Map<number, RunSummary>();
+  /** Started actions not recorded in the ledger yet, by placeholder number. */
+  readonly setups = new Map<number, Start>();
+  maxInFlight = 0;
+  private started = 0;
+  private turn = 0;
+  private lagTurn = 0;
+  private placeholder = 0;
+
+  readonly p: Plan;
+
+  constructor(p: Plan) {
+    this.p = p;
+    this.d = new Driver(p.settings, { stepMs: p.stepMs });
+  }
+
+  result(): Omit<Simulation, "finished"> {
+    const { d: driver, judged, maxInFlight, seen: actions } = this;
+    return { driver, judged, maxInFlight, actions };
+  }
+
+  /** Asks nextActions and starts what it says; returns the finish reason when it says finish. */
+  plan(): string | undefined {
+    const active = new Set([...this.running.keys(), ...this.setups.keys()]);
+    const actions = nextActions(this.d.state, this.p.settings, active, this.d.clock);
+    this.seen.push(...actions);
+    for (const action of actions) {
+      if (action.type === "finish") {
+        if (active.size > 0 || actions.length > 1) throw new Error("finish while runs are in flight");
+        return action.reason;
+      }
+      if (action.type === "rerun") this.running.set(action.experiment, this.nextRun());
+      else this.setups.set(--this.placeholder, action);
+    }
+    if (this.p.lag.length === 0) while (this.setups.size > 0) this.record();
+    this.maxInFlight = Math.max(this.maxInFlight, this.running.size + this.setups.size);
+    return undefined;
+  }
+
+  /** Records the oldest pending start, or lets one run finish. */
+  advance(): void {
+    const lag = this.p.lag[this.lagTurn++ % Math.max(1, this.p.lag.length)] ?? false;
+    if (this.setups.size > 0 && (!lag || this.running.size === 0)) return this.record();
+    const ids = [...this.running.keys()];
+    if (ids.length === 0) throw new Error("session hangs: nothing in flight and nothing to start");
+    const id = ids[(this.p.order[this.turn++ % this.p.order.length] ?? 0) % ids.length] ?? 0;
+    const run = this.running.get(id);
+    if (!run) throw new Error(`no run for experiment ${id}`);
+    this.running.delete(id);
+    const before = this.d.state;
+    const decision = this.d.finish(id, run);
+    this.judged.push({ id, run, decision, before, after: this.d.state });
+  }
+
+  /** autoopt dies: starts not yet recorded are lost, the first run is recorded as interrupted, the rest stay running. */
+  restart(): void {
+    if (this.running.size === 0 && this.setups.size === 0) return;
+    const [first] = this.running.keys();
+    if (first !== undefined) this.d.interrupt(first);
+    this.running.clear();
+    this.setups.clear();
+    this.d.idle(3_600_000);
+    this.d.resume();
+  }
+
+  private record(): void {
+    const [key, action] = this.setups.entries().next().value ?? [];
+    if (key === undefined || action === undefined) return;
+    this.setups.delete(key);
+    this.running.set(start(this.d, action), this.nextRun());
+  }
+
+  private nextRun(): RunSummary {
+    return runFor(this.p.outcomes[this.started++ % this.p.outcomes.length], this.p.settings);
+  }
+}
+
+function start(d: Driver, action: Start): number {
   switch (action.type) {
     case "baseline":
       return d.propose("baseline");
@@ -97,15 +164,6 @@ function start(d: Driver, action: Exclude<Action, { type: "finish" }>): number {
     case "rerun":
       return action.experiment;
   }
-}
-
-/** autoopt dies: the first in-flight run is recorded as interrupted, the rest are left running. */
-function restart(d: Driver, active: Map<number, RunSummary>): void {
-  const [first] = active.keys();
-  if (first !== undefined) d.interrupt(first);
-  active.clear();
-  d.idle(3_600_000);
-  d.resume();
 }
 
 export function runFor(plan: RunPlan | undefined, s: Settings): RunSummary {
@@ -154,6 +212,7 @@ export function planArb(fixed: Partial<Settings> = {}): fc.Arbitrary<Plan> {
     outcomes: fc.array(runPlan, { minLength: 1, maxLength: 40 }),
     order: fc.array(fc.nat({ max: 7 }), { minLength: 1, maxLength: 20 }),
     restarts: fc.array(fc.integer({ min: 1, max: 40 }), { maxLength: 2 }),
+    lag: fc.oneof(fc.constant<boolean[]>([]), fc.array(fc.boolean(), { minLength: 1, maxLength: 8 })),
     stepMs: fc.constantFrom(60_000, 300_000),
   });
 }

@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import { git } from "./git.ts";
 
@@ -5,7 +6,7 @@ type Env = Readonly<Record<string, string | undefined>>;
 
 /** A detached worktree at `sha` in `dir`, replacing any leftover from an interrupted run. */
 export async function addWorktree(repo: string, dir: string, sha: string, env: Env): Promise<void> {
-  await removeWorktree(repo, dir, env);
+  if (existsSync(dir)) await removeWorktree(repo, dir, env);
   await git(["worktree", "add", "--detach", "--force", dir, sha], { cwd: repo, env });
 }
 

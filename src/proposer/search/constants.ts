@@ -50,11 +50,23 @@ export function formatNumber(value: number, like: Pick<Constant, "integer" | "te
   if (like.integer) return String(Math.round(value));
   const useExp =
     /e/i.test(like.text) || (value !== 0 && (Math.abs(value) < 1e-4 || Math.abs(value) >= 1e6));
-  if (useExp)
-    return value
-      .toExponential(2)
-      .replace(/\.?0+e/, "e")
-      .replace("e+", "e");
-  const text = String(Number(value.toPrecision(4)));
+  // More digits only when rounding would carry a fraction onto 1 (a decay of 0.99997 is not 1.0,
+  // and at 1.0 the search would stop treating it as a fraction).
+  const fraction = value > 0 && value < 1;
+  for (let extra = 0; ; extra++) {
+    const text = useExp ? exponent(value, 2 + extra) : plain(value, 4 + extra);
+    if (!fraction || Number(text) < 1 || extra >= 14) return text;
+  }
+}
+
+function exponent(value: number, digits: number): string {
+  return value
+    .toExponential(digits)
+    .replace(/\.?0+e/, "e")
+    .replace("e+", "e");
+}
+
+function plain(value: number, digits: number): string {
+  const text = String(Number(value.toPrecision(digits)));
   return text.includes(".") || text.includes("e") ? text : `${text}.0`;
 }

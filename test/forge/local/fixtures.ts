@@ -1,5 +1,13 @@
 import { execFileSync } from "node:child_process";
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 
@@ -35,7 +43,15 @@ export const env = isolatedEnv();
 export function gitRaw(dir: string, ...args: string[]): string {
   return execFileSync(
     "git",
-    ["-c", "user.name=Test User", "-c", "user.email=user@example.com", "-c", "commit.gpgsign=false", ...args],
+    [
+      "-c",
+      "user.name=Test User",
+      "-c",
+      "user.email=user@example.com",
+      "-c",
+      "commit.gpgsign=false",
+      ...args,
+    ],
     { cwd: dir, env, encoding: "utf8" },
   );
 }
@@ -51,7 +67,19 @@ export function write(dir: string, path: string, content: string, mode = 0o644):
   chmodSync(target, mode);
 }
 
-export const TRAIN_PY = ["import torch", "", "DEPTH = 8", "MATRIX_LR = 0.04", "", "def train():", "    pass", "", "WARMUP = 0.0", "WEIGHT_DECAY = 0.2", ""].join("\n");
+export const TRAIN_PY = [
+  "import torch",
+  "",
+  "DEPTH = 8",
+  "MATRIX_LR = 0.04",
+  "",
+  "def train():",
+  "    pass",
+  "",
+  "WARMUP = 0.0",
+  "WEIGHT_DECAY = 0.2",
+  "",
+].join("\n");
 export const RUN_SH = "#!/bin/sh\npython train.py\n";
 
 export interface UserRepo {
@@ -101,7 +129,10 @@ export function makeUserRepo(branch = "main"): UserRepo {
     head: git(dir, "rev-parse", "HEAD"),
     branch: git(dir, "symbolic-ref", "HEAD"),
     files: Object.fromEntries(
-      ["train.py", "run.sh", "notes.md", "sub/lib.py", "scratch.txt"].map((p) => [p, readFileSync(join(dir, p), "utf8")]),
+      ["train.py", "run.sh", "notes.md", "sub/lib.py", "scratch.txt"].map((p) => [
+        p,
+        readFileSync(join(dir, p), "utf8"),
+      ]),
     ),
   });
   return { dir, base, branch, snapshot };

@@ -1,6 +1,14 @@
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { LocalForge } from "../../../src/forge/local/index.ts";
-import { env, git, makeUserRepo, removeTempDirs, TRAIN_PY, type UserRepo, type UserState } from "./fixtures.ts";
+import {
+  env,
+  git,
+  makeUserRepo,
+  removeTempDirs,
+  TRAIN_PY,
+  type UserRepo,
+  type UserState,
+} from "./fixtures.ts";
 
 afterAll(removeTempDirs);
 
@@ -19,11 +27,16 @@ function setup(branch = "main"): { repo: UserRepo; forge: LocalForge } {
 const RATCHET = "refs/heads/autoopt/s1/ratchet";
 const exp = (n: number) => `refs/heads/autoopt/s1/exp-${n}`;
 const refOf = (dir: string, ref: string) => git(dir, "for-each-ref", "--format=%(objectname)", ref);
-const parentsOf = (dir: string, sha: string) => git(dir, "rev-list", "--parents", "-n", "1", sha).split(" ").slice(1);
-const show = (dir: string, sha: string, path: string) => git(dir, "cat-file", "blob", `${sha}:${path}`);
-const modeOf = (dir: string, sha: string, path: string) => git(dir, "ls-tree", sha, "--", path).split(" ")[0];
+const parentsOf = (dir: string, sha: string) =>
+  git(dir, "rev-list", "--parents", "-n", "1", sha).split(" ").slice(1);
+const show = (dir: string, sha: string, path: string) =>
+  git(dir, "cat-file", "blob", `${sha}:${path}`);
+const modeOf = (dir: string, sha: string, path: string) =>
+  git(dir, "ls-tree", sha, "--", path).split(" ")[0];
 const changedPaths = (dir: string, from: string, to: string) =>
-  git(dir, "diff-tree", "-r", "--name-only", "--no-commit-id", from, to).split("\n").filter(Boolean);
+  git(dir, "diff-tree", "-r", "--name-only", "--no-commit-id", from, to)
+    .split("\n")
+    .filter(Boolean);
 
 /** train.py from the fixture with line `index` (0-based) replaced. */
 function trainWith(...edits: [number, string][]): string {
@@ -33,21 +46,29 @@ function trainWith(...edits: [number, string][]): string {
 }
 
 describe("LocalForge", () => {
-  describe.each(["main", "master"])("on a repository whose branch is %s, with uncommitted work", (branch) => {
-    it("startSession creates the ratchet branch at HEAD and leaves it alone when called again", async () => {
-      const { repo, forge } = setup(branch);
-      await expect(forge.ratchetHead()).rejects.toThrow(/has no ratchet branch/);
-      await forge.startSession(repo.base);
-      expect(refOf(repo.dir, RATCHET)).toBe(repo.base);
-      expect(await forge.ratchetHead()).toBe(repo.base);
+  describe.each(["main", "master"])(
+    "on a repository whose branch is %s, with uncommitted work",
+    (branch) => {
+      it("startSession creates the ratchet branch at HEAD and leaves it alone when called again", async () => {
+        const { repo, forge } = setup(branch);
+        await expect(forge.ratchetHead()).rejects.toThrow(/has no ratchet branch/);
+        await forge.startSession(repo.base);
+        expect(refOf(repo.dir, RATCHET)).toBe(repo.base);
+        expect(await forge.ratchetHead()).toBe(repo.base);
 
-      const other = await forge.commitCandidate({ experiment: 1, parent: repo.base, files: new Map([["notes.md", "x\n"]]), message: "m" });
-      await forge.startSession(repo.base);
-      await forge.startSession(other);
-      expect(await forge.ratchetHead()).toBe(repo.base);
-      expect(git(repo.dir, "symbolic-ref", "HEAD")).toBe(`refs/heads/${branch}`);
-    });
-  });
+        const other = await forge.commitCandidate({
+          experiment: 1,
+          parent: repo.base,
+          files: new Map([["notes.md", "x\n"]]),
+          message: "m",
+        });
+        await forge.startSession(repo.base);
+        await forge.startSession(other);
+        expect(await forge.ratchetHead()).toBe(repo.base);
+        expect(git(repo.dir, "symbolic-ref", "HEAD")).toBe(`refs/heads/${branch}`);
+      });
+    },
+  );
 
   it("commitCandidate makes one commit on exp-<n> whose parent is given and whose tree differs only in the given files", async () => {
     const { repo, forge } = setup();
@@ -77,7 +98,9 @@ describe("LocalForge", () => {
     expect(modeOf(repo.dir, sha, "train.py")).toBe("100644");
     expect(modeOf(repo.dir, sha, "sub/new.py")).toBe("100644");
     // Unchanged files are the very same blobs.
-    expect(git(repo.dir, "rev-parse", `${sha}:notes.md`)).toBe(git(repo.dir, "rev-parse", `${repo.base}:notes.md`));
+    expect(git(repo.dir, "rev-parse", `${sha}:notes.md`)).toBe(
+      git(repo.dir, "rev-parse", `${repo.base}:notes.md`),
+    );
     // Neither the ratchet nor the user's branch moved.
     expect(await forge.ratchetHead()).toBe(repo.base);
     expect(git(repo.dir, "rev-parse", "HEAD")).toBe(repo.base);
@@ -86,8 +109,18 @@ describe("LocalForge", () => {
   it("commitCandidate bases the commit on the given parent, not on HEAD", async () => {
     const { repo, forge } = setup();
     await forge.startSession(repo.base);
-    const first = await forge.commitCandidate({ experiment: 1, parent: repo.base, files: new Map([["train.py", trainWith([2, "DEPTH = 12"])]]), message: "a" });
-    const second = await forge.commitCandidate({ experiment: 2, parent: first, files: new Map([["run.sh", "#!/bin/sh\n"]]), message: "b" });
+    const first = await forge.commitCandidate({
+      experiment: 1,
+      parent: repo.base,
+      files: new Map([["train.py", trainWith([2, "DEPTH = 12"])]]),
+      message: "a",
+    });
+    const second = await forge.commitCandidate({
+      experiment: 2,
+      parent: first,
+      files: new Map([["run.sh", "#!/bin/sh\n"]]),
+      message: "b",
+    });
     expect(parentsOf(repo.dir, second)).toEqual([first]);
     expect(show(repo.dir, second, "train.py")).toContain("DEPTH = 12");
     expect(changedPaths(repo.dir, first, second)).toEqual(["run.sh"]);
@@ -99,9 +132,24 @@ describe("LocalForge", () => {
       const { repo, forge } = setup();
       await forge.startSession(repo.base);
       const files = (text: string) => new Map([["notes.md", text]]);
-      const a = await forge.commitCandidate({ experiment: 1, parent: repo.base, files: files("a\n"), message: "a" });
-      const b = await forge.commitCandidate({ experiment: 2, parent: repo.base, files: files("b\n"), message: "b" });
-      const onA = await forge.commitCandidate({ experiment: 3, parent: a, files: files("c\n"), message: "c" });
+      const a = await forge.commitCandidate({
+        experiment: 1,
+        parent: repo.base,
+        files: files("a\n"),
+        message: "a",
+      });
+      const b = await forge.commitCandidate({
+        experiment: 2,
+        parent: repo.base,
+        files: files("b\n"),
+        message: "b",
+      });
+      const onA = await forge.commitCandidate({
+        experiment: 3,
+        parent: a,
+        files: files("c\n"),
+        message: "c",
+      });
 
       expect(await forge.advanceRatchet(repo.base, a)).toBe(true);
       expect(await forge.ratchetHead()).toBe(a);
@@ -119,7 +167,12 @@ describe("LocalForge", () => {
     it("resetRatchet moves it anywhere", async () => {
       const { repo, forge } = setup();
       await forge.startSession(repo.base);
-      const a = await forge.commitCandidate({ experiment: 1, parent: repo.base, files: new Map([["notes.md", "a\n"]]), message: "a" });
+      const a = await forge.commitCandidate({
+        experiment: 1,
+        parent: repo.base,
+        files: new Map([["notes.md", "a\n"]]),
+        message: "a",
+      });
       await forge.advanceRatchet(repo.base, a);
       await forge.resetRatchet(repo.base);
       expect(await forge.ratchetHead()).toBe(repo.base);
@@ -129,7 +182,12 @@ describe("LocalForge", () => {
   describe("rebaseCandidate", () => {
     async function movedRatchet(forge: LocalForge, repo: UserRepo) {
       await forge.startSession(repo.base);
-      const kept = await forge.commitCandidate({ experiment: 1, parent: repo.base, files: new Map([["train.py", trainWith([2, "DEPTH = 12"])]]), message: "DEPTH 8 → 12" });
+      const kept = await forge.commitCandidate({
+        experiment: 1,
+        parent: repo.base,
+        files: new Map([["train.py", trainWith([2, "DEPTH = 12"])]]),
+        message: "DEPTH 8 → 12",
+      });
       expect(await forge.advanceRatchet(repo.base, kept)).toBe(true);
       return kept;
     }
@@ -146,12 +204,20 @@ describe("LocalForge", () => {
         ]),
         message: "WEIGHT_DECAY 0.2 → 0.3",
       });
-      const rebased = await forge.rebaseCandidate({ experiment: 4, candidate, parent: repo.base, onto: head, message: "again" });
+      const rebased = await forge.rebaseCandidate({
+        experiment: 4,
+        candidate,
+        parent: repo.base,
+        onto: head,
+        message: "again",
+      });
       if (typeof rebased !== "string") throw new Error(`unexpected conflict: ${rebased.conflict}`);
 
       expect(parentsOf(repo.dir, rebased)).toEqual([head]);
       expect(refOf(repo.dir, exp(4))).toBe(rebased);
-      expect(show(repo.dir, rebased, "train.py")).toBe(trainWith([2, "DEPTH = 12"], [9, "WEIGHT_DECAY = 0.3"]).trimEnd());
+      expect(show(repo.dir, rebased, "train.py")).toBe(
+        trainWith([2, "DEPTH = 12"], [9, "WEIGHT_DECAY = 0.3"]).trimEnd(),
+      );
       expect(changedPaths(repo.dir, head, rebased)).toEqual(["run.sh", "train.py"]);
       expect(modeOf(repo.dir, rebased, "run.sh")).toBe("100755");
       expect(git(repo.dir, "log", "-1", "--format=%B", rebased)).toBe("again");
@@ -162,8 +228,19 @@ describe("LocalForge", () => {
     it("returns the conflict when the candidate changed the same lines, and makes no branch", async () => {
       const { repo, forge } = setup();
       const head = await movedRatchet(forge, repo);
-      const candidate = await forge.commitCandidate({ experiment: 2, parent: repo.base, files: new Map([["train.py", trainWith([2, "DEPTH = 4"])]]), message: "DEPTH 8 → 4" });
-      const result = await forge.rebaseCandidate({ experiment: 3, candidate, parent: repo.base, onto: head, message: "again" });
+      const candidate = await forge.commitCandidate({
+        experiment: 2,
+        parent: repo.base,
+        files: new Map([["train.py", trainWith([2, "DEPTH = 4"])]]),
+        message: "DEPTH 8 → 4",
+      });
+      const result = await forge.rebaseCandidate({
+        experiment: 3,
+        candidate,
+        parent: repo.base,
+        onto: head,
+        message: "again",
+      });
       expect(result).toEqual({ conflict: expect.stringContaining("train.py") });
       expect(refOf(repo.dir, exp(3))).toBe("");
       expect(await forge.ratchetHead()).toBe(head);
@@ -181,18 +258,41 @@ describe("LocalForge", () => {
         git(repo.dir, "config", key, value);
       }
       const head = await movedRatchet(forge, repo);
-      const candidate = await forge.commitCandidate({ experiment: 2, parent: repo.base, files: new Map([["train.py", trainWith([9, "WEIGHT_DECAY = 0.3"])]]), message: "w" });
-      const rebased = await forge.rebaseCandidate({ experiment: 3, candidate, parent: repo.base, onto: head, message: "again" });
+      const candidate = await forge.commitCandidate({
+        experiment: 2,
+        parent: repo.base,
+        files: new Map([["train.py", trainWith([9, "WEIGHT_DECAY = 0.3"])]]),
+        message: "w",
+      });
+      const rebased = await forge.rebaseCandidate({
+        experiment: 3,
+        candidate,
+        parent: repo.base,
+        onto: head,
+        message: "again",
+      });
       if (typeof rebased !== "string") throw new Error(`unexpected conflict: ${rebased.conflict}`);
-      expect(show(repo.dir, rebased, "train.py")).toBe(trainWith([2, "DEPTH = 12"], [9, "WEIGHT_DECAY = 0.3"]).trimEnd());
+      expect(show(repo.dir, rebased, "train.py")).toBe(
+        trainWith([2, "DEPTH = 12"], [9, "WEIGHT_DECAY = 0.3"]).trimEnd(),
+      );
     });
   });
 
   it("dropExperiment deletes the branch, leaves the others, and is idempotent", async () => {
     const { repo, forge } = setup();
     await forge.startSession(repo.base);
-    const one = await forge.commitCandidate({ experiment: 1, parent: repo.base, files: new Map([["notes.md", "1\n"]]), message: "1" });
-    const two = await forge.commitCandidate({ experiment: 2, parent: repo.base, files: new Map([["notes.md", "2\n"]]), message: "2" });
+    const one = await forge.commitCandidate({
+      experiment: 1,
+      parent: repo.base,
+      files: new Map([["notes.md", "1\n"]]),
+      message: "1",
+    });
+    const two = await forge.commitCandidate({
+      experiment: 2,
+      parent: repo.base,
+      files: new Map([["notes.md", "2\n"]]),
+      message: "2",
+    });
     await forge.dropExperiment(1);
     expect(refOf(repo.dir, exp(1))).toBe("");
     expect(refOf(repo.dir, exp(2))).toBe(two);
@@ -206,22 +306,48 @@ describe("LocalForge", () => {
 
   it("readFiles and listFiles read committed content, not the working tree", async () => {
     const { repo, forge } = setup();
-    expect(await forge.listFiles(repo.base)).toEqual(["notes.md", "run.sh", "sub/lib.py", "train.py"]);
-    const files = await forge.readFiles(repo.base, ["train.py", "sub/lib.py", "missing.py", "scratch.txt"]);
+    expect(await forge.listFiles(repo.base)).toEqual([
+      "notes.md",
+      "run.sh",
+      "sub/lib.py",
+      "train.py",
+    ]);
+    const files = await forge.readFiles(repo.base, [
+      "train.py",
+      "sub/lib.py",
+      "missing.py",
+      "scratch.txt",
+    ]);
     expect(files).toEqual(
       new Map([
         ["train.py", TRAIN_PY],
         ["sub/lib.py", "SCALE = 2\n"],
       ]),
     );
-    const sha = await forge.commitCandidate({ experiment: 1, parent: repo.base, files: new Map([["sub/new.py", "X = 1\n"]]), message: "m" });
-    expect(await forge.listFiles(sha)).toEqual(["notes.md", "run.sh", "sub/lib.py", "sub/new.py", "train.py"]);
+    const sha = await forge.commitCandidate({
+      experiment: 1,
+      parent: repo.base,
+      files: new Map([["sub/new.py", "X = 1\n"]]),
+      message: "m",
+    });
+    expect(await forge.listFiles(sha)).toEqual([
+      "notes.md",
+      "run.sh",
+      "sub/lib.py",
+      "sub/new.py",
+      "train.py",
+    ]);
     expect((await forge.readFiles(sha, ["sub/new.py"])).get("sub/new.py")).toBe("X = 1\n");
   });
 
   it("diff is a plain unified diff of the change, whatever the user's diff settings", async () => {
     const { repo, forge } = setup();
-    const sha = await forge.commitCandidate({ experiment: 1, parent: repo.base, files: new Map([["train.py", trainWith([2, "DEPTH = 12"])]]), message: "m" });
+    const sha = await forge.commitCandidate({
+      experiment: 1,
+      parent: repo.base,
+      files: new Map([["train.py", trainWith([2, "DEPTH = 12"])]]),
+      message: "m",
+    });
     const expected = await forge.diff(repo.base, sha);
     expect(expected).toContain("--- a/train.py\n+++ b/train.py\n");
     expect(expected).toContain("-DEPTH = 8\n+DEPTH = 12\n");
@@ -236,15 +362,47 @@ describe("LocalForge", () => {
     const { repo, forge } = setup();
     const before = repo.snapshot();
     await forge.startSession(repo.base);
-    const a = await forge.commitCandidate({ experiment: 1, parent: repo.base, files: new Map([["train.py", trainWith([2, "DEPTH = 12"])], ["notes.md", "n\n"]]), message: "a" });
-    const b = await forge.commitCandidate({ experiment: 2, parent: repo.base, files: new Map([["train.py", trainWith([9, "WEIGHT_DECAY = 0.3"])]]), message: "b" });
-    const c = await forge.commitCandidate({ experiment: 3, parent: repo.base, files: new Map([["train.py", trainWith([2, "DEPTH = 4"])]]), message: "c" });
+    const a = await forge.commitCandidate({
+      experiment: 1,
+      parent: repo.base,
+      files: new Map([
+        ["train.py", trainWith([2, "DEPTH = 12"])],
+        ["notes.md", "n\n"],
+      ]),
+      message: "a",
+    });
+    const b = await forge.commitCandidate({
+      experiment: 2,
+      parent: repo.base,
+      files: new Map([["train.py", trainWith([9, "WEIGHT_DECAY = 0.3"])]]),
+      message: "b",
+    });
+    const c = await forge.commitCandidate({
+      experiment: 3,
+      parent: repo.base,
+      files: new Map([["train.py", trainWith([2, "DEPTH = 4"])]]),
+      message: "c",
+    });
     await forge.advanceRatchet(repo.base, a);
     await forge.advanceRatchet(repo.base, b);
     await expect(forge.advanceRatchet(a, c)).rejects.toThrow();
-    const rebased = await forge.rebaseCandidate({ experiment: 4, candidate: b, parent: repo.base, onto: a, message: "b again" });
+    const rebased = await forge.rebaseCandidate({
+      experiment: 4,
+      candidate: b,
+      parent: repo.base,
+      onto: a,
+      message: "b again",
+    });
     expect(typeof rebased).toBe("string");
-    expect(await forge.rebaseCandidate({ experiment: 5, candidate: c, parent: repo.base, onto: a, message: "c again" })).toHaveProperty("conflict");
+    expect(
+      await forge.rebaseCandidate({
+        experiment: 5,
+        candidate: c,
+        parent: repo.base,
+        onto: a,
+        message: "c again",
+      }),
+    ).toHaveProperty("conflict");
     await forge.dropExperiment(2);
     await forge.dropExperiment(3);
     await forge.readFiles(a, ["train.py", "notes.md"]);

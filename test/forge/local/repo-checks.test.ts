@@ -1,7 +1,12 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { assertCleanForSession, headSha, ignoreArchive, repoRoot } from "../../../src/forge/local/index.ts";
+import {
+  assertCleanForSession,
+  headSha,
+  ignoreArchive,
+  repoRoot,
+} from "../../../src/forge/local/index.ts";
 import { env, git, removeTempDirs, tempDir, write } from "./fixtures.ts";
 
 afterAll(removeTempDirs);
@@ -52,15 +57,18 @@ describe("assertCleanForSession", () => {
     await expect(assertCleanForSession(dir, ["train.py", "program.md"], env)).rejects.toThrow(
       /program\.md is not committed; `git add` and commit/,
     );
-    await expect(assertCleanForSession(dir, ["train.py", "program.md", "prepare.py"], env)).rejects.toThrow(
-      /program\.md, prepare\.py are not committed/,
-    );
+    await expect(
+      assertCleanForSession(dir, ["train.py", "program.md", "prepare.py"], env),
+    ).rejects.toThrow(/program\.md, prepare\.py are not committed/);
   });
 });
 
 describe("ignoreArchive", () => {
   const exclude = (dir: string) => join(dir, ".git", "info", "exclude");
-  const count = (dir: string) => readFileSync(exclude(dir), "utf8").split("\n").filter((l) => l === "/.autoopt/").length;
+  const count = (dir: string) =>
+    readFileSync(exclude(dir), "utf8")
+      .split("\n")
+      .filter((l) => l === "/.autoopt/").length;
 
   it("adds /.autoopt/ to .git/info/exclude once, after which git status ignores the archive", async () => {
     const { dir } = cleanRepo();
@@ -103,7 +111,9 @@ describe("repoRoot and headSha", () => {
     const outside = tempDir("autoopt-plain-");
     // Never look above the temp folder, in case the temp dir itself sits inside a repository.
     const noParent = { ...env, GIT_CEILING_DIRECTORIES: dirname(outside) };
-    await expect(repoRoot(outside, noParent)).rejects.toThrow(/is not inside a git repository; run `git init`/);
+    await expect(repoRoot(outside, noParent)).rejects.toThrow(
+      /is not inside a git repository; run `git init`/,
+    );
   });
 
   it("headSha is HEAD's commit, and a repository without commits is told to commit first", async () => {

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readFileSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { addWorktree, LocalForge, removeWorktree } from "../../../src/forge/local/index.ts";
@@ -17,7 +17,12 @@ describe("addWorktree / removeWorktree", () => {
     const repo = makeUserRepo();
     const before = repo.snapshot();
     const forge = new LocalForge({ repo: repo.dir, session: "s1", env });
-    const sha = await forge.commitCandidate({ experiment: 1, parent: repo.base, files: new Map([["train.py", "DEPTH = 12\n"]]), message: "m" });
+    const sha = await forge.commitCandidate({
+      experiment: 1,
+      parent: repo.base,
+      files: new Map([["train.py", "DEPTH = 12\n"]]),
+      message: "m",
+    });
     const dir = join(tempDir("autoopt-wt-"), "exp-1");
 
     await addWorktree(repo.dir, dir, sha, env);
@@ -46,6 +51,13 @@ describe("addWorktree / removeWorktree", () => {
     expect(readFileSync(join(dir, "train.py"), "utf8")).toBe(TRAIN_PY);
 
     write(dir, "train.py", "edited in the worktree\n");
+    await addWorktree(repo.dir, dir, repo.base, env);
+    expect(readFileSync(join(dir, "train.py"), "utf8")).toBe(TRAIN_PY);
+    expect(worktrees(repo.dir)).toEqual([repo.dir, dir]);
+
+    // A worktree whose folder was deleted by hand is still registered: adding it again works.
+    rmSync(dir, { recursive: true, force: true });
+    expect(worktrees(repo.dir)).toEqual([repo.dir, dir]);
     await addWorktree(repo.dir, dir, repo.base, env);
     expect(readFileSync(join(dir, "train.py"), "utf8")).toBe(TRAIN_PY);
     expect(worktrees(repo.dir)).toEqual([repo.dir, dir]);
