@@ -55,7 +55,12 @@ describe("decide: maximize", () => {
   it("keeps a higher value", () => {
     const d = afterBaseline([0.5], max);
     const { decision } = candidate(d, 0.75);
-    expect(decision).toMatchObject({ outcome: "keep", best_before: 0.5, best_after: 0.75, delta: 0.25 });
+    expect(decision).toMatchObject({
+      outcome: "keep",
+      best_before: 0.5,
+      best_after: 0.75,
+      delta: 0.25,
+    });
     expect(d.state.best).toBe(0.75);
   });
 
@@ -87,7 +92,11 @@ describe("decide: the noise gate", () => {
 
   it("uses min_delta when it is larger than the noise, and an improvement equal to the gate is not enough", () => {
     const d = afterBaseline([1], { min_delta: 0.25 });
-    expect(candidate(d, 0.75).decision).toMatchObject({ outcome: "discard", delta: 0.25, threshold: 0.25 });
+    expect(candidate(d, 0.75).decision).toMatchObject({
+      outcome: "discard",
+      delta: 0.25,
+      threshold: 0.25,
+    });
     expect(candidate(d, 0.5).decision).toMatchObject({ outcome: "keep", threshold: 0.25 });
   });
 
@@ -124,7 +133,9 @@ describe("decide: failures", () => {
     const d = afterBaseline([1]);
     expect(d.finish(d.propose("candidate"), noMetric()).reason).toBe("no val_bpb reported");
     expect(d.finish(d.propose("candidate"), failed("timeout")).reason).toBe("timeout");
-    expect(d.finish(d.propose("candidate"), ok(Number.POSITIVE_INFINITY)).reason).toMatch(/not a finite/);
+    expect(d.finish(d.propose("candidate"), ok(Number.POSITIVE_INFINITY)).reason).toMatch(
+      /not a finite/,
+    );
   });
 
   it("a failed baseline is a crash and sets no best", () => {
@@ -185,11 +196,21 @@ describe("decide: confirm", () => {
   it("keeps on a good mean of the candidate and its confirmations", () => {
     const { d, id } = confirming(0.5);
     const c1 = d.propose("confirm", { of: id });
-    expect(d.finish(c1, ok(0.75))).toMatchObject({ target: id, outcome: "pending", reason: "confirmation 1/2" });
+    expect(d.finish(c1, ok(0.75))).toMatchObject({
+      target: id,
+      outcome: "pending",
+      reason: "confirmation 1/2",
+    });
     expect(experiment(d.state, id)?.phase).toBe("awaiting-confirm");
     const c2 = d.propose("confirm", { of: id });
     const verdict = d.finish(c2, ok(0.625));
-    expect(verdict).toMatchObject({ target: id, outcome: "keep", value: 0.625, best_after: 0.625, best_before: 1 });
+    expect(verdict).toMatchObject({
+      target: id,
+      outcome: "keep",
+      value: 0.625,
+      best_after: 0.625,
+      best_before: 1,
+    });
     expect(verdict.reason).toMatch(/^mean of 3 runs/);
     expect(d.state.best).toBe(0.625);
     expect(d.state.ratchetSha).toBe(experiment(d.state, id)?.sha);

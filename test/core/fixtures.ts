@@ -2,8 +2,8 @@ import {
   applyEvent,
   type Decision,
   decide,
-  emptyState,
   type ExperimentKind,
+  emptyState,
   type LedgerEvent,
   type RunSummary,
   type SessionState,
@@ -30,7 +30,11 @@ export function settings(overrides: Partial<Settings> = {}): Settings {
 }
 
 /** A run that finished and reported `value` for the metric (plus any other metrics). */
-export function ok(value: number, metrics: Record<string, number> = {}, name = "val_bpb"): RunSummary {
+export function ok(
+  value: number,
+  metrics: Record<string, number> = {},
+  name = "val_bpb",
+): RunSummary {
   return {
     status: "ok",
     metrics: { ...metrics, [name]: value },
@@ -143,7 +147,8 @@ export class Driver {
 
   private shaFor(kind: ExperimentKind, n: number, of: number | undefined): string {
     if (kind === "baseline") return this.state.ratchetSha;
-    if (kind === "confirm" && of !== undefined) return this.state.experiments[of - 1]?.sha ?? `x${n}`;
+    if (kind === "confirm" && of !== undefined)
+      return this.state.experiments[of - 1]?.sha ?? `x${n}`;
     return `${kind.slice(0, 1)}${String(n).padStart(7, "0")}`;
   }
 

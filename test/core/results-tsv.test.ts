@@ -42,9 +42,15 @@ describe("resultsTsv", () => {
   it("writes a crash with metric 0.000000 and its reason in the description", () => {
     const d = new Driver(settings());
     d.finish(d.propose("baseline"), ok(1));
-    d.finish(d.propose("candidate", { description: "huge batch" }), failed("crash", "CUDA out of memory"));
+    d.finish(
+      d.propose("candidate", { description: "huge batch" }),
+      failed("crash", "CUDA out of memory"),
+    );
     d.finish(d.propose("candidate", { description: "no summary" }), noMetric());
-    d.finish(d.propose("candidate", { description: "slow" }), failed("timeout", "bad", { val_bpb: 0.5 }));
+    d.finish(
+      d.propose("candidate", { description: "slow" }),
+      failed("timeout", "bad", { val_bpb: 0.5 }),
+    );
     const crashes = rows(d).slice(1);
     expect(crashes.map((r) => [r[1], r[3], r[4]])).toEqual([
       ["0.000000", "crash", "huge batch [CUDA out of memory]"],
@@ -56,7 +62,9 @@ describe("resultsTsv", () => {
   it("writes a crashed baseline as a crash row", () => {
     const d = new Driver(settings());
     d.finish(d.propose("baseline"), failed("crash", "exit 1"));
-    expect(rows(d)).toEqual([["base000", "0.000000", "0.0", "crash", "baseline [exit 1]", "1", ""]]);
+    expect(rows(d)).toEqual([
+      ["base000", "0.000000", "0.0", "crash", "baseline [exit 1]", "1", ""],
+    ]);
   });
 
   it("cleans tabs and newlines out of descriptions and reasons", () => {

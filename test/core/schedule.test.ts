@@ -98,7 +98,11 @@ describe("nextActions: confirm and rebase", () => {
       { type: "propose" },
     ]);
     const c1 = d.propose("confirm", { of: a });
-    expect(next(d, [c1])).toEqual([{ type: "confirm", of: a }, { type: "propose" }, { type: "propose" }]);
+    expect(next(d, [c1])).toEqual([
+      { type: "confirm", of: a },
+      { type: "propose" },
+      { type: "propose" },
+    ]);
   });
 
   it("asks for a rebase of a winner proposed against an old head, once", () => {
@@ -205,7 +209,9 @@ describe("nextActions: finish and stop reasons", () => {
     const actions = next(d);
     expect(actions).toHaveLength(1);
     expect(actions[0]).toMatchObject({ type: "finish" });
-    expect(stopReason(d.state, d.settings, d.clock)).toMatch(/^the baseline failed \(baseline failed: ImportError: torch\)/);
+    expect(stopReason(d.state, d.settings, d.clock)).toMatch(
+      /^the baseline failed \(baseline failed: ImportError: torch\)/,
+    );
   });
 
   it("goes on when at least one baseline worked", () => {

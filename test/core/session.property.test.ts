@@ -23,7 +23,16 @@ function count(what: string): void {
 }
 
 afterAll(() => {
-  for (const what of ["keep", "discard", "crash", "confirm", "pending", "rebase", "rerun", "plateau"]) {
+  for (const what of [
+    "keep",
+    "discard",
+    "crash",
+    "confirm",
+    "pending",
+    "rebase",
+    "rerun",
+    "plateau",
+  ]) {
     expect(seen.get(what) ?? 0, `no generated session exercised ${what}`).toBeGreaterThan(0);
   }
 });
@@ -68,7 +77,11 @@ describe("session properties", () => {
           const own = j.run.metrics[s.metric.name];
           const winner = ["keep", "confirm", "rebase"].includes(j.decision.outcome);
           if (x?.kind === "candidate" || x?.kind === "rebase") {
-            if (best === undefined || own === undefined || !(improvement(own, best, s.metric.goal) > 0)) {
+            if (
+              best === undefined ||
+              own === undefined ||
+              !(improvement(own, best, s.metric.goal) > 0)
+            ) {
               expect(winner).toBe(false);
             }
           }
@@ -149,7 +162,9 @@ describe("session properties", () => {
       fc.property(parallelPlan, (plan) => {
         const sim = simulate(plan);
         const final = sim.driver.state;
-        const keptShas = new Set(final.experiments.filter((e) => e.outcome === "keep").map((e) => e.sha));
+        const keptShas = new Set(
+          final.experiments.filter((e) => e.outcome === "keep").map((e) => e.sha),
+        );
         let head = BASE_SHA;
         let state = replay([]);
         for (const event of sim.driver.events) {
@@ -192,7 +207,9 @@ describe("session properties", () => {
         expect(final.experiments.every((e) => e.phase === "final")).toBe(true);
         const candidates = final.experiments.filter((e) => e.kind === "candidate");
         expect(candidates.length).toBeLessThanOrEqual(s.max_experiments);
-        expect(final.experiments.filter((e) => e.kind === "baseline").length).toBe(s.baseline_repeats);
+        expect(final.experiments.filter((e) => e.kind === "baseline").length).toBe(
+          s.baseline_repeats,
+        );
         // Recorded at once, nothing is started twice; with set-up lag a confirmation or rebase
         // may be (the engine's to avoid), and decide() makes the surplus harmless.
         for (const c of plan.lag.length === 0 ? final.experiments : []) {

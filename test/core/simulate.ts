@@ -102,7 +102,8 @@ class Simulator {
     this.seen.push(...actions);
     for (const action of actions) {
       if (action.type === "finish") {
-        if (active.size > 0 || actions.length > 1) throw new Error("finish while runs are in flight");
+        if (active.size > 0 || actions.length > 1)
+          throw new Error("finish while runs are in flight");
         return action.reason;
       }
       if (action.type === "rerun") this.running.set(action.experiment, this.nextRun());
@@ -212,7 +213,10 @@ export function planArb(fixed: Partial<Settings> = {}): fc.Arbitrary<Plan> {
     outcomes: fc.array(runPlan, { minLength: 1, maxLength: 40 }),
     order: fc.array(fc.nat({ max: 7 }), { minLength: 1, maxLength: 20 }),
     restarts: fc.array(fc.integer({ min: 1, max: 40 }), { maxLength: 2 }),
-    lag: fc.oneof(fc.constant<boolean[]>([]), fc.array(fc.boolean(), { minLength: 1, maxLength: 8 })),
+    lag: fc.oneof(
+      fc.constant<boolean[]>([]),
+      fc.array(fc.boolean(), { minLength: 1, maxLength: 8 }),
+    ),
     stepMs: fc.constantFrom(60_000, 300_000),
   });
 }

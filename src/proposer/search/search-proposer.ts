@@ -56,7 +56,9 @@ function rank(constants: Constant[], knobs: Map<string, Knob>, random: () => num
     const converged = k.step < MIN_STEP ? -10 : 0;
     // One direction failed: the other one is the most informative next try.
     const otherWayOpen = !k.preferred && k.failed.length === 1 ? 2 : 0;
-    return (k.preferred ? 3 : 0) + otherWayOpen + k.step / INITIAL_STEP + converged + random() * 0.5;
+    return (
+      (k.preferred ? 3 : 0) + otherWayOpen + k.step / INITIAL_STEP + converged + random() * 0.5
+    );
   };
   const scored = constants.map((c) => ({ c, s: score(c) }));
   return scored.sort((a, b) => b.s - a.s).map(({ c }) => c);

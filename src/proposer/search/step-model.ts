@@ -86,7 +86,8 @@ function update(knob: Knob, dir: Direction, outcome: "keep" | "discard" | "crash
 /** The value after one step: multiplicative for sizes, in logit space for fractions, additive at zero. */
 export function stepValue(value: number, integer: boolean, dir: Direction, step: number): number {
   let next: number;
-  if (value === 0) next = dir * (integer ? 1 : 0.1);
+  // From zero only upwards: knobs that sit at 0 (warm-up ratios, weight decay) are off, not signed.
+  if (value === 0) next = dir > 0 ? (integer ? 1 : 0.1) : Number.NaN;
   else if (!integer && value > 0 && value < 1) {
     const logit = Math.log(value / (1 - value)) + dir * step;
     next = 1 / (1 + Math.exp(-logit));

@@ -195,11 +195,11 @@ describe("stepValue", () => {
     expect(stepValue(100, true, 1, MIN_STEP)).toBe(102);
   });
 
-  it("moves zero additively", () => {
+  it("moves zero additively, and only upwards (a knob at 0 is off, not signed)", () => {
     expect(stepValue(0, false, 1, INITIAL_STEP)).toBe(0.1);
-    expect(stepValue(0, false, -1, INITIAL_STEP)).toBe(-0.1);
     expect(stepValue(0, true, 1, INITIAL_STEP)).toBe(1);
-    expect(stepValue(0, true, -1, MAX_STEP)).toBe(-1);
+    expect(stepValue(0, false, -1, INITIAL_STEP)).toBeNaN();
+    expect(stepValue(0, true, -1, MAX_STEP)).toBeNaN();
   });
 
   it("keeps negatives negative, with up meaning towards zero (property)", () => {

