@@ -23,6 +23,24 @@ function exampleRepo(): string {
   return dir;
 }
 
+/** Runs one candidate commit of the example with its real config and locked evaluator. */
+function runCandidate(dir: string, base: string) {
+  const config = loadConfig(readFileSync(join(dir, "autoopt.yml"), "utf8"));
+  return runExperiment({
+    workdir: dir,
+    archiveDir: join(dir, ".autoopt-test"),
+    config,
+    session: "t",
+    experiment: "exp-2",
+    candidateSha: gitIn(dir, "rev-parse", "HEAD").trim(),
+    baseSha: base,
+    seed: 0,
+    split: "search",
+    parentEnv: env,
+    runner: { name: "test", os: "linux", labels: [] },
+  });
+}
+
 beforeAll(() => {
   execFileSync(
     "python3",
@@ -71,21 +89,7 @@ print("val_bpb:          0.000100")
 `,
     );
     gitIn(dir, "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-qam", "cheat");
-    const candidate = gitIn(dir, "rev-parse", "HEAD").trim();
-    const config = loadConfig(readFileSync(join(dir, "autoopt.yml"), "utf8"));
-    const result = await runExperiment({
-      workdir: dir,
-      archiveDir: join(dir, ".autoopt-test"),
-      config,
-      session: "t",
-      experiment: "exp-2",
-      candidateSha: candidate,
-      baseSha: base,
-      seed: 0,
-      split: "search",
-      parentEnv: env,
-      runner: { name: "test", os: "linux", labels: [] },
-    });
+    const result = await runCandidate(dir, base);
     expect(result.status).toBe("ok");
     expect(result.metrics.val_bpb).toBeGreaterThan(2.5);
     expect(result.ignored_metrics.val_bpb).toBe(0.0001);
@@ -94,14 +98,6 @@ print("val_bpb:          0.000100")
   it("rejects a model whose distributions do not sum to 1", async () => {
     const dir = exampleRepo();
     const base = gitIn(dir, "rev-parse", "HEAD").trim();
-    const source = readFileSync(join(dir, "train.py"), "utf8");
-    writeFileSync(
-      join(dir, "train.py"),
-      source.replace("TEMPERATURE = 1.0", "TEMPERATURE = 1.0\nCHEAT = 1").concat(`
-if __name__ == "__main__" and "--serve" in sys.argv:
-    pass
-`),
-    );
     // A model that claims certainty for every byte at once: 256 probabilities of 1.
     const cheat = `import sys, struct
 out = sys.stdout.buffer
@@ -116,20 +112,7 @@ while True:
       `import os, sys\nif "--serve" in sys.argv:\n    exec(${JSON.stringify(cheat)})\n    sys.exit(0)\nprint("trained")\n`,
     );
     gitIn(dir, "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-qam", "cheat");
-    const config = loadConfig(readFileSync(join(dir, "autoopt.yml"), "utf8"));
-    const result = await runExperiment({
-      workdir: dir,
-      archiveDir: join(dir, ".autoopt-test"),
-      config,
-      session: "t",
-      experiment: "exp-2",
-      candidateSha: gitIn(dir, "rev-parse", "HEAD").trim(),
-      baseSha: base,
-      seed: 0,
-      split: "search",
-      parentEnv: env,
-      runner: { name: "test", os: "linux", labels: [] },
-    });
+    const result = await runCandidate(dir, base);
     expect(result.status).toBe("crash");
     expect(result.reason).toMatch(/evaluator exited with code 1.*sums to 256/);
     expect(result.metrics.val_bpb).toBeUndefined();
