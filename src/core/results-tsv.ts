@@ -25,7 +25,8 @@ function row(e: Experiment, state: SessionState): string[] {
   return [
     e.sha.slice(0, 7),
     crashed || metric === undefined ? "0.000000" : metric.toFixed(6),
-    memoryGb(e.run?.metrics ?? {}).toFixed(1),
+    // autoresearch writes 0.0 for a crash's memory, whatever the run printed before it died.
+    (crashed ? 0 : memoryGb(e.run?.metrics ?? {})).toFixed(1),
     status,
     clean(description),
     String(e.id),

@@ -47,7 +47,7 @@ export class Engine {
   private readonly o: EngineOptions;
   private readonly mutex = new Mutex();
   /** Tasks in flight by key; a task's experiment number once it has one. */
-  private readonly tasks = new Map<number, { promise: Promise<void>; experiment?: number }>();
+  private readonly tasks = new Map<number, Task>();
   private readonly proposing: Proposing;
   private placeholder = 0;
   private failure: unknown;
@@ -77,7 +77,7 @@ export class Engine {
         this.emit({ type: "session-finished", reason: finish.reason });
         return this.state;
       }
-      for (const action of actions) this.launch(action);
+      for (const action of this.notYetLaunched(actions)) this.launch(action);
       if (this.tasks.size === 0)
         throw new Error("the session has nothing to run and no reason to stop");
       await Promise.race([...[...this.tasks.values()].map((t) => t.promise), stop]);
@@ -121,9 +121,24 @@ export class Engine {
     return new Set([...this.tasks].map(([key, t]) => t.experiment ?? key));
   }
 
+  /**
+   * The core cannot see a confirmation or re-base that was launched but is not recorded yet, and
+   * asks for it again; those repeats are dropped here.
+   */
+  private notYetLaunched(actions: Action[]): Action[] {
+    const pending = [...this.tasks.values()].flatMap((t) =>
+      t.experiment === undefined ? [signature(t.action)] : [],
+    );
+    return actions.filter((a) => {
+      const i = a.type === "confirm" || a.type === "rebase" ? pending.indexOf(signature(a)) : -1;
+      if (i >= 0) pending.splice(i, 1);
+      return i < 0;
+    });
+  }
+
   private launch(action: Action): void {
     const key = --this.placeholder;
-    const entry: { promise: Promise<void>; experiment?: number } = { promise: Promise.resolve() };
+    const entry: Task = { promise: Promise.resolve(), action };
     if (action.type === "rerun") entry.experiment = action.experiment;
     this.tasks.set(key, entry);
     entry.promise = this.perform(action, key)
@@ -335,6 +350,17 @@ export class Engine {
   private now(): string {
     return new Date(this.o.clock()).toISOString();
   }
+}
+
+interface Task {
+  promise: Promise<void>;
+  action: Action;
+  /** Set once the task's experiment is recorded in the ledger. */
+  experiment?: number;
+}
+
+function signature(action: Action): string {
+  return "of" in action ? `${action.type}:${action.of}` : action.type;
 }
 
 function aborted(signal: AbortSignal): Promise<void> {

@@ -244,6 +244,23 @@ describe("decide: confirm", () => {
     expect(d.state.best).toBe(1);
   });
 
+  it("a surplus confirmation cannot re-judge a kept candidate, whether it is worse or crashes", () => {
+    // Started twice while the engine was still recording the first (see schedule.ts).
+    const { d, id } = confirming(0.5, { confirm: 1 });
+    const c1 = d.propose("confirm", { of: id });
+    const c2 = d.propose("confirm", { of: id });
+    const c3 = d.propose("confirm", { of: id });
+    expect(d.finish(c1, ok(0.5)).outcome).toBe("keep");
+    const head = d.state.ratchetSha;
+    const worse = d.finish(c2, ok(2));
+    expect(worse).toMatchObject({ target: id, outcome: "pending" });
+    expect(worse.reason).toMatch(/already judged/);
+    expect(d.finish(c3, failed("crash")).outcome).toBe("pending");
+    expect(experiment(d.state, id)).toMatchObject({ phase: "final", outcome: "keep" });
+    expect(d.state.ratchetSha).toBe(head);
+    expect(d.state.best).toBe(0.5);
+  });
+
   it("re-bases a confirmed winner when the ratchet moved during its confirmation", () => {
     const d = afterBaseline([1], { confirm: 1, parallel: 2 });
     const a = d.propose("candidate");

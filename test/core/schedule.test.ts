@@ -38,6 +38,15 @@ describe("nextActions: baselines", () => {
     expect(next(d)).toEqual([{ type: "baseline" }, { type: "baseline" }]);
   });
 
+  it("counts baselines still being set up, so no extra baseline starts", () => {
+    const d = new Driver(settings({ baseline_repeats: 2, parallel: 3 }));
+    expect(next(d)).toEqual([{ type: "baseline" }, { type: "baseline" }]);
+    const b1 = d.propose("baseline");
+    expect(next(d, [b1, -2])).toEqual([]);
+    d.finish(b1, failed("crash"));
+    expect(next(d, [-2])).toEqual([]);
+  });
+
   it("proposes nothing until every baseline is final", () => {
     const d = new Driver(settings({ baseline_repeats: 2, parallel: 4 }));
     const b1 = d.propose("baseline");
@@ -63,6 +72,16 @@ describe("nextActions: slots", () => {
   it("proposes no more than max_experiments allows", () => {
     const d = ready({ parallel: 5, max_experiments: 2 });
     expect(next(d)).toEqual([{ type: "propose" }, { type: "propose" }]);
+  });
+
+  it("counts runs still being set up (numbers the ledger does not know) against max_experiments", () => {
+    const d = ready({ parallel: 4, max_experiments: 3 });
+    expect(next(d)).toHaveLength(3);
+    const a = d.propose("candidate");
+    // a is recorded and running, two more proposals are still being made
+    expect(next(d, [a, -1, -2])).toEqual([]);
+    d.finish(a, ok(2));
+    expect(next(d, [-1, -2])).toEqual([]);
   });
 
   it("re-runs experiments the ledger shows as running that nobody is executing", () => {

@@ -117,7 +117,10 @@ class Simulator {
   /** Records the oldest pending start, or lets one run finish. */
   advance(): void {
     const lag = this.p.lag[this.lagTurn++ % Math.max(1, this.p.lag.length)] ?? false;
-    if (this.setups.size > 0 && (!lag || this.running.size === 0)) return this.record();
+    if (this.setups.size > 0 && (!lag || this.running.size === 0)) {
+      this.record();
+      return;
+    }
     const ids = [...this.running.keys()];
     if (ids.length === 0) throw new Error("session hangs: nothing in flight and nothing to start");
     const id = ids[(this.p.order[this.turn++ % this.p.order.length] ?? 0) % ids.length] ?? 0;

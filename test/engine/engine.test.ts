@@ -130,4 +130,31 @@ describe("a local session end to end", () => {
     expect(maxInFlight).toBeLessThanOrEqual(3);
     expect(gitIn(dir, "rev-parse", "autoopt/t1/ratchet").trim()).toBe(ratchet);
   });
+
+  it("confirms each passing candidate exactly `confirm` times, in parallel too", async () => {
+    const dir = tempRepo({
+      "train.py": quadraticTrainPy(0.3),
+      "autoopt.yml": config(
+        "session: { max_experiments: 5, parallel: 3 }\nratchet: { baseline_repeats: 2, confirm: 1 }",
+      ),
+      "program.md": "# go\n",
+    });
+    await run(dir);
+    const { events } = await new LedgerFile(join(dir, ".autoopt/t1/ledger.jsonl")).load();
+    const confirms = new Map<number, number>();
+    for (const e of events) {
+      if (e.type === "proposed" && e.kind === "confirm" && e.of !== undefined) {
+        confirms.set(e.of, (confirms.get(e.of) ?? 0) + 1);
+      }
+    }
+    const gated = events.flatMap((e) =>
+      e.type === "finished" && e.decision.outcome === "confirm" ? [e.decision.target] : [],
+    );
+    expect(gated.length).toBeGreaterThan(0);
+    for (const id of gated) expect(confirms.get(id)).toBe(1);
+    const kept = events.filter((e) => e.type === "finished" && e.decision.outcome === "keep");
+    for (const k of kept) {
+      expect(k.type === "finished" && k.decision.reason).toMatch(/^mean of 2 runs/);
+    }
+  });
 });
