@@ -19,6 +19,7 @@ import type { Executor } from "./executor.ts";
 import type { LedgerFile } from "./ledger-file.ts";
 import { Mutex } from "./mutex.ts";
 import { Proposing } from "./proposing.ts";
+import { TaskSet } from "./task-set.ts";
 
 export interface EngineOptions {
   session: string;
@@ -46,10 +47,8 @@ export class Engine {
   private state: SessionState;
   private readonly o: EngineOptions;
   private readonly mutex = new Mutex();
-  /** Tasks in flight by key; a task's experiment number once it has one. */
-  private readonly tasks = new Map<number, Task>();
+  private readonly tasks = new TaskSet();
   private readonly proposing: Proposing;
-  private placeholder = 0;
   private failure: unknown;
 
   constructor(options: EngineOptions, events: readonly LedgerEvent[]) {
@@ -69,7 +68,7 @@ export class Engine {
     for (;;) {
       if (this.failure !== undefined) throw this.failure;
       if (this.o.signal.aborted) break;
-      const actions = nextActions(this.state, this.o.settings, this.activeSet(), this.o.clock());
+      const actions = nextActions(this.state, this.o.settings, this.tasks.active(), this.o.clock());
       const finish = actions.find((a) => a.type === "finish");
       if (finish) {
         if (this.state.stopped === undefined)
@@ -77,12 +76,20 @@ export class Engine {
         this.emit({ type: "session-finished", reason: finish.reason });
         return this.state;
       }
-      for (const action of this.notYetLaunched(actions)) this.launch(action);
+      for (const action of this.tasks.notYetLaunched(actions)) {
+        this.tasks.launch(
+          action,
+          (key) => this.perform(action, key),
+          (error) => {
+            this.failure ??= error;
+          },
+        );
+      }
       if (this.tasks.size === 0)
         throw new Error("the session has nothing to run and no reason to stop");
-      await Promise.race([...[...this.tasks.values()].map((t) => t.promise), stop]);
+      await Promise.race([...this.tasks.promises(), stop]);
     }
-    await Promise.allSettled([...this.tasks.values()].map((t) => t.promise));
+    await Promise.allSettled(this.tasks.promises());
     if (this.failure !== undefined) throw this.failure;
     await this.record({
       type: "stopped",
@@ -114,38 +121,6 @@ export class Engine {
       if (e?.phase === "final" && e.outcome !== "keep" && e.kind !== "baseline")
         await this.o.forge.dropExperiment(e.id);
     }
-  }
-
-  /** Experiments being executed, plus one placeholder per task that has no number yet. */
-  private activeSet(): Set<number> {
-    return new Set([...this.tasks].map(([key, t]) => t.experiment ?? key));
-  }
-
-  /**
-   * The core cannot see a confirmation or re-base that was launched but is not recorded yet, and
-   * asks for it again; those repeats are dropped here.
-   */
-  private notYetLaunched(actions: Action[]): Action[] {
-    const pending = [...this.tasks.values()].flatMap((t) =>
-      t.experiment === undefined ? [signature(t.action)] : [],
-    );
-    return actions.filter((a) => {
-      const i = a.type === "confirm" || a.type === "rebase" ? pending.indexOf(signature(a)) : -1;
-      if (i >= 0) pending.splice(i, 1);
-      return i < 0;
-    });
-  }
-
-  private launch(action: Action): void {
-    const key = --this.placeholder;
-    const entry: Task = { promise: Promise.resolve(), action };
-    if (action.type === "rerun") entry.experiment = action.experiment;
-    this.tasks.set(key, entry);
-    entry.promise = this.perform(action, key)
-      .catch((error: unknown) => {
-        this.failure ??= error;
-      })
-      .finally(() => this.tasks.delete(key));
   }
 
   private async perform(action: Action, key: number): Promise<void> {
@@ -192,9 +167,8 @@ export class Engine {
   }
 
   private async proposeCandidate(key: number): Promise<number | undefined> {
-    const parent = this.state.ratchetSha;
     this.emit({ type: "proposing" });
-    const made = await this.proposing.make(this.state, this.o.signal);
+    const made = await this.proposing.make(() => this.state, this.o.signal);
     if (this.o.signal.aborted) return undefined;
     if (made === undefined) {
       await this.mutex.run(() =>
@@ -206,20 +180,10 @@ export class Engine {
       );
       return undefined;
     }
+    const { parent } = made;
     return this.mutex.run(async () => {
       const n = this.state.experiments.length + 1;
-      const sha = await this.o.forge.commitCandidate({
-        experiment: n,
-        parent,
-        files: made.proposal.files,
-        message: made.proposal.description,
-      });
-      await this.o.archive.saveProposal(
-        n,
-        made.proposal,
-        { parent, sha, proposer: this.o.proposer.kind },
-        await this.o.forge.diff(parent, sha),
-      );
+      const sha = await this.proposing.commit(n, made);
       return this.propose(key, {
         kind: "candidate",
         sha,
@@ -272,8 +236,7 @@ export class Engine {
   ): Promise<number> {
     const n = this.state.experiments.length + 1;
     await this.record({ type: "proposed", at: this.now(), experiment: n, ...p });
-    const task = this.tasks.get(key);
-    if (task) task.experiment = n;
+    this.tasks.bind(key, n);
     return n;
   }
 
@@ -350,17 +313,6 @@ export class Engine {
   private now(): string {
     return new Date(this.o.clock()).toISOString();
   }
-}
-
-interface Task {
-  promise: Promise<void>;
-  action: Action;
-  /** Set once the task's experiment is recorded in the ledger. */
-  experiment?: number;
-}
-
-function signature(action: Action): string {
-  return "of" in action ? `${action.type}:${action.of}` : action.type;
 }
 
 function aborted(signal: AbortSignal): Promise<void> {
