@@ -101,6 +101,11 @@ run: { command: python3 eval.py, budget: 1h30m, env: { SPLIT: search }, pass_env
       base_url: "http://localhost:8000/v1",
       api_key_env: "OPENAI_API_KEY",
       temperature: 0.5,
+      max_tokens_per_proposal: 200_000,
+      prompt_tokens: 24_000,
+      max_tool_calls: 30,
+      max_attempts: 3,
+      timeout: 600,
     });
     expect(config.run.budget).toBe(5400);
     expect(config.run.env).toEqual({ SPLIT: "search" });
