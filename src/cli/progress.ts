@@ -52,6 +52,9 @@ export class Progress {
         this.stop();
         this.line(`session ${state.session} finished: ${event.reason}`);
         break;
+      case "proposal-failed":
+        this.line(`proposal failed: ${event.reason}`);
+        break;
       case "proposing":
         break;
     }

@@ -44,6 +44,14 @@ export type ExperimentKind = z.infer<typeof ExperimentKind>;
 
 const Base = { at: z.iso.datetime() };
 
+/** Tokens a proposal used, from the API's usage fields. */
+export const Tokens = z.object({
+  prompt: z.number().int().min(0),
+  completion: z.number().int().min(0),
+  total: z.number().int().min(0),
+});
+export type Tokens = z.infer<typeof Tokens>;
+
 export const SessionStarted = z.object({
   ...Base,
   type: z.literal("session"),
@@ -69,6 +77,15 @@ export const Proposed = z.object({
   changes: z.unknown().optional(),
   /** sha256 of the editable files of this candidate, so no configuration is tried twice. */
   files_hash: z.string().optional(),
+  tokens: Tokens.optional(),
+});
+
+/** A proposal that never became a candidate: every attempt was rejected, or the model failed. */
+export const ProposalFailed = z.object({
+  ...Base,
+  type: z.literal("proposal_failed"),
+  reason: z.string(),
+  tokens: Tokens.optional(),
 });
 
 export const Finished = z.object({
@@ -103,6 +120,7 @@ export const LedgerEvent = z.discriminatedUnion("type", [
   Finished,
   Interrupted,
   RebaseFailed,
+  ProposalFailed,
   Resumed,
   Stopped,
 ]);

@@ -36,6 +36,10 @@ export interface SessionState {
   baselineValues: number[];
   sigma: number;
   stopped?: string;
+  /** Tokens spent by proposers over the whole session. */
+  tokensUsed: number;
+  /** Proposals in a row that failed without producing a candidate, and the last reason. */
+  failedProposals: { count: number; lastReason?: string };
   /** Milliseconds the session has been active, not counting time while nothing ran it. */
   activeMs: number;
   lastEventAt: string;
@@ -51,6 +55,8 @@ export function emptyState(): SessionState {
     experiments: [],
     baselineValues: [],
     sigma: 0,
+    tokensUsed: 0,
+    failedProposals: { count: 0 },
     activeMs: 0,
     lastEventAt: "",
   };
@@ -87,7 +93,13 @@ function reduce(s: SessionState, e: LedgerEvent): SessionState {
       });
       s.ratchetSha = e.base_sha;
       break;
+    case "proposal_failed":
+      s.tokensUsed += e.tokens?.total ?? 0;
+      s.failedProposals = { count: s.failedProposals.count + 1, lastReason: e.reason };
+      break;
     case "proposed":
+      s.tokensUsed += e.tokens?.total ?? 0;
+      if (e.kind === "candidate") s.failedProposals = { count: 0 };
       s.experiments[e.experiment - 1] = {
         id: e.experiment,
         kind: e.kind,

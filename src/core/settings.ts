@@ -13,6 +13,8 @@ export interface Settings {
   parallel: number;
   plateau?: number;
   seed: number;
+  /** The proposer's token cap for the whole session. */
+  max_tokens?: number;
 }
 
 export function settingsFromConfig(config: Config): Settings {
@@ -28,5 +30,8 @@ export function settingsFromConfig(config: Config): Settings {
     parallel: config.session.parallel,
     ...(config.session.plateau === undefined ? {} : { plateau: config.session.plateau }),
     seed: config.session.seed,
+    ...(config.proposer.kind === "llm" && config.proposer.max_tokens_per_session !== undefined
+      ? { max_tokens: config.proposer.max_tokens_per_session }
+      : {}),
   };
 }

@@ -1,6 +1,9 @@
 import type { SessionState } from "./session-state.ts";
 import type { Settings } from "./settings.ts";
 
+/** Failed proposals in a row after which a session stops rather than burn tokens. */
+export const MAX_FAILED_PROPOSALS = 3;
+
 /** Counts experiments that used up the session's allowance: proposals, not baselines or re-runs. */
 export function candidatesProposed(state: SessionState): number {
   return state.experiments.filter((e) => e?.kind === "candidate").length;
@@ -28,6 +31,12 @@ export function stopReason(
     baselines.every((b) => b.outcome === "crash")
   ) {
     return `the baseline failed (${baselines[0]?.decision?.reason ?? "crash"}); fix the command before starting a session`;
+  }
+  if (state.failedProposals.count >= MAX_FAILED_PROPOSALS) {
+    return `the proposer failed ${state.failedProposals.count} times in a row (last: ${state.failedProposals.lastReason})`;
+  }
+  if (settings.max_tokens !== undefined && state.tokensUsed >= settings.max_tokens) {
+    return `reached the session's token cap (${state.tokensUsed} of ${settings.max_tokens} tokens)`;
   }
   if (candidatesProposed(state) >= settings.max_experiments) {
     return `reached max_experiments (${settings.max_experiments})`;

@@ -41,8 +41,21 @@ export class ArchiveWriter {
       hypothesis: proposal.hypothesis,
       changes: proposal.changes,
       files: [...proposal.files.keys()],
+      tokens: proposal.tokens,
+      transcript: proposal.transcript,
     };
     await writeAtomic(join(dir, "proposal.json"), `${JSON.stringify(record, null, 2)}\n`);
+  }
+
+  /** Keeps the exchange of a proposal that produced no candidate, for later proposals to learn from. */
+  async saveFailedProposal(
+    at: string,
+    n: number,
+    record: { reason: string; tokens?: unknown; transcript?: unknown },
+  ): Promise<void> {
+    const name = `${at.replace(/[:.]/g, "-")}-${n}.json`;
+    const path = join(this.paths.dir, "failed-proposals", name);
+    await writeAtomic(path, `${JSON.stringify({ at, ...record }, null, 2)}\n`);
   }
 
   async writeResultsTsv(state: SessionState): Promise<void> {

@@ -168,19 +168,29 @@ export class Engine {
 
   private async proposeCandidate(key: number): Promise<number | undefined> {
     this.emit({ type: "proposing" });
-    const made = await this.proposing.make(() => this.state, this.o.signal);
+    const outcome = await this.proposing.make(() => this.state, this.o.signal);
     if (this.o.signal.aborted) return undefined;
-    if (made === undefined) {
-      await this.mutex.run(() =>
-        this.record({
-          type: "stopped",
+    if (outcome.type !== "made") {
+      await this.mutex.run(async () => {
+        const tokens = outcome.tokens ? { tokens: outcome.tokens } : {};
+        if (outcome.type === "failed") {
+          const n = this.state.failedProposals.count + 1;
+          await this.o.archive.saveFailedProposal(this.now(), n, outcome);
+        }
+        await this.record({
+          type: "proposal_failed",
           at: this.now(),
-          reason: `the ${this.o.proposer.kind} proposer has nothing new to try`,
-        }),
-      );
+          reason: outcome.reason,
+          ...tokens,
+        });
+        if (outcome.type === "done")
+          await this.record({ type: "stopped", at: this.now(), reason: outcome.reason });
+      });
+      this.emit({ type: "proposal-failed", reason: outcome.reason });
       return undefined;
     }
-    const { parent } = made;
+    const { made } = outcome;
+    const { proposal, parent } = made;
     return this.mutex.run(async () => {
       const n = this.state.experiments.length + 1;
       const sha = await this.proposing.commit(n, made);
@@ -188,10 +198,11 @@ export class Engine {
         kind: "candidate",
         sha,
         parent,
-        description: made.proposal.description,
+        description: proposal.description,
         files_hash: made.hash,
-        ...(made.proposal.hypothesis === undefined ? {} : { hypothesis: made.proposal.hypothesis }),
-        ...(made.proposal.changes === undefined ? {} : { changes: made.proposal.changes }),
+        ...(proposal.hypothesis === undefined ? {} : { hypothesis: proposal.hypothesis }),
+        ...(proposal.changes === undefined ? {} : { changes: proposal.changes }),
+        ...(proposal.tokens === undefined ? {} : { tokens: proposal.tokens }),
       });
     });
   }

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { SessionState } from "../core/index.ts";
+import type { Experiment, SessionState } from "../core/index.ts";
 import type { HistoryEntry } from "../proposer/index.ts";
 
 /** What proposers see of the session: every experiment, kept or not, with its outcome. */
@@ -14,7 +14,16 @@ export function historyOf(state: SessionState): HistoryEntry[] {
       ...(e.outcome === undefined ? {} : { outcome: e.outcome }),
       ...(e.decision?.value === undefined ? {} : { value: e.decision.value }),
       ...(e.decision?.delta === undefined ? {} : { delta: e.decision.delta }),
+      ...(e.hypothesis === undefined ? {} : { hypothesis: e.hypothesis }),
+      ...(reasonOf(e) === undefined ? {} : { reason: reasonOf(e) }),
+      sha: e.sha,
+      parent: e.parent,
     }));
+}
+
+function reasonOf(e: Experiment): string | undefined {
+  if (e.outcome === "crash") return e.run?.reason ?? e.decision?.reason;
+  return e.outcome === "discard" ? e.decision?.reason : undefined;
 }
 
 /** A hash of a set of files, independent of order: two proposals with equal hashes are the same candidate. */

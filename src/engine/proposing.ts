@@ -1,7 +1,14 @@
 import picomatch from "picomatch";
-import type { SessionState } from "../core/index.ts";
+import { type SessionState, type Settings, type Tokens, threshold } from "../core/index.ts";
 import type { Forge } from "../forge/forge.ts";
-import type { Proposal, Proposer } from "../proposer/index.ts";
+import {
+  type Proposal,
+  type ProposalContext,
+  ProposalFailedError,
+  type Proposer,
+  TokenCapError,
+  type ToolBox,
+} from "../proposer/index.ts";
 import type { ArchiveWriter } from "./archive-writer.ts";
 import { filesHash, historyOf } from "./history.ts";
 import { Mutex } from "./mutex.ts";
@@ -13,8 +20,20 @@ export interface ProposingOptions {
   editable: readonly string[];
   locked?: readonly string[];
   program: string;
-  settings: { seed: number; metric: { name: string; goal: "minimize" | "maximize" } };
+  settings: Settings;
+  /** Tools over the archive for proposers that read it, built fresh for each proposal. */
+  toolsFor?: (state: SessionState, files: ReadonlyMap<string, string>) => Promise<ToolBox>;
+  /** Runs the configured pre-check on candidate files made on `parent`. */
+  precheck?: (parent: string, files: ReadonlyMap<string, string>) => Promise<string | undefined>;
 }
+
+/** What asking the proposer came to. */
+export type Outcome =
+  | { type: "made"; made: Made }
+  /** Nothing was produced this time (every attempt rejected); the session goes on. */
+  | { type: "failed"; reason: string; tokens?: Tokens; transcript?: unknown }
+  /** The proposer has nothing left to try, or the token cap is spent: the session stops. */
+  | { type: "done"; reason: string; tokens?: Tokens };
 
 /** A checked proposal, its editable-set hash, and the ratchet head it was made against. */
 export interface Made {
@@ -41,15 +60,32 @@ export class Proposing {
       : () => false;
   }
 
-  make(state: () => SessionState, signal: AbortSignal): Promise<Made | undefined> {
-    return this.queue.run(() => this.makeNow(state(), signal));
+  make(state: () => SessionState, signal: AbortSignal): Promise<Outcome> {
+    return this.queue.run(async () => {
+      try {
+        const made = await this.makeNow(state(), signal);
+        if (made) return { type: "made", made };
+        return {
+          type: "done",
+          reason: `the ${this.o.proposer.kind} proposer has nothing new to try`,
+        };
+      } catch (error) {
+        if (error instanceof TokenCapError)
+          return { type: "done", reason: error.message, tokens: error.tokens };
+        if (!(error instanceof ProposalFailedError)) throw error;
+        return {
+          type: "failed",
+          reason: error.message,
+          ...(error.tokens ? { tokens: error.tokens } : {}),
+          ...(error.transcript === undefined ? {} : { transcript: error.transcript }),
+        };
+      }
+    });
   }
 
   private async makeNow(state: SessionState, signal: AbortSignal): Promise<Made | undefined> {
     const head = state.ratchetSha;
-    const paths = (await this.o.forge.listFiles(head)).filter(
-      (p) => this.editable(p) && !this.locked(p),
-    );
+    const paths = (await this.o.forge.listFiles(head)).filter((p) => this.isEditable(p));
     const files = await this.o.forge.readFiles(head, paths);
     const program =
       (await this.o.forge.readFiles(head, [this.o.program])).get(this.o.program) ?? "";
@@ -58,7 +94,7 @@ export class Proposing {
     tried.add(filesHash(files));
     const hashOf = (changed: ReadonlyMap<string, string>) =>
       filesHash(new Map([...files, ...changed]));
-    const proposal = await this.o.proposer.propose({
+    const context: ProposalContext = {
       experiment: state.experiments.length + 1,
       seed: this.o.settings.seed,
       metric: this.o.settings.metric,
@@ -66,8 +102,16 @@ export class Proposing {
       files,
       history: historyOf(state),
       alreadyTried: (changed) => tried.has(hashOf(changed)),
+      isEditable: (path) => this.isEditable(path),
+      rules: this.rules(state),
+      tokensUsed: state.tokensUsed,
       signal,
-    });
+      ...(this.o.toolsFor ? { tools: await this.o.toolsFor(state, files) } : {}),
+      ...(this.o.precheck
+        ? { precheck: (changed) => this.o.precheck?.(head, changed) ?? Promise.resolve(undefined) }
+        : {}),
+    };
+    const proposal = await this.o.proposer.propose(context);
     if (proposal === undefined) return undefined;
     this.check(proposal, files);
     const hash = hashOf(proposal.files);
@@ -93,11 +137,31 @@ export class Proposing {
     return sha;
   }
 
+  isEditable(path: string): boolean {
+    return !/^\.github(\/|$)/i.test(path) && this.editable(path) && !this.locked(path);
+  }
+
+  private rules(state: SessionState): ProposalContext["rules"] {
+    const { settings } = this.o;
+    const baseline = state.baselineValues.length
+      ? state.baselineValues.reduce((a, b) => a + b, 0) / state.baselineValues.length
+      : undefined;
+    return {
+      editable: this.o.editable,
+      locked: this.o.locked ?? [],
+      budget_s: settings.budget_s,
+      threshold: threshold(settings.min_delta, settings.noise_sigmas, state.sigma),
+      sigma: state.sigma,
+      ...(state.best === undefined ? {} : { best: state.best }),
+      ...(baseline === undefined ? {} : { baseline }),
+    };
+  }
+
   /** Edits outside scope never reach a commit, whatever the proposer returned. */
   private check(proposal: Proposal, files: ReadonlyMap<string, string>): void {
     const problems: string[] = [];
     for (const [path, content] of proposal.files) {
-      if (path.startsWith(".github/") || !this.editable(path) || this.locked(path)) {
+      if (!this.isEditable(path)) {
         problems.push(`${path} is not an editable file`);
       } else if (files.get(path) === content) problems.push(`${path} is unchanged`);
     }

@@ -126,7 +126,9 @@ describe("a local session end to end", () => {
       }
       maxInFlight = Math.max(maxInFlight, open.size);
     }
-    const hashes = events.flatMap((e) => (e.type === "proposed" && e.files_hash ? [e.files_hash] : []));
+    const hashes = events.flatMap((e) =>
+      e.type === "proposed" && e.files_hash ? [e.files_hash] : [],
+    );
     expect(new Set(hashes).size).toBe(hashes.length);
     expect(hashes.length).toBe(6);
     expect(maxInFlight).toBeGreaterThan(1);

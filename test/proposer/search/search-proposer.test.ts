@@ -51,6 +51,9 @@ function contextFor(options: Options = {}): ProposalContext {
     files,
     history: options.history ?? [],
     alreadyTried: (changed) => tried.has(hashOf(new Map([...files, ...changed]))),
+    isEditable: (path) => files.has(path),
+    rules: { editable: [...files.keys()], locked: [], budget_s: 60, threshold: 0, sigma: 0 },
+    tokensUsed: 0,
   };
 }
 
