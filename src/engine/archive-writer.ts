@@ -1,4 +1,4 @@
-import { mkdir, rename, writeFile } from "node:fs/promises";
+import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { resultsTsv, type SessionState } from "../core/index.ts";
 import type { Proposal } from "../proposer/index.ts";
@@ -56,6 +56,11 @@ export class ArchiveWriter {
     const name = `${at.replace(/[:.]/g, "-")}-${n}.json`;
     const path = join(this.paths.dir, "failed-proposals", name);
     await writeAtomic(path, `${JSON.stringify({ at, ...record }, null, 2)}\n`);
+  }
+
+  /** The diff experiment `n` made, as archived when it was proposed. */
+  async readDiff(n: number): Promise<string | undefined> {
+    return readFile(join(this.paths.experiment(n), "diff.patch"), "utf8").catch(() => undefined);
   }
 
   async writeResultsTsv(state: SessionState): Promise<void> {

@@ -18,7 +18,7 @@ import type { EngineEvent } from "./engine-event.ts";
 import type { Executor } from "./executor.ts";
 import type { LedgerFile } from "./ledger-file.ts";
 import { Mutex } from "./mutex.ts";
-import { Proposing } from "./proposing.ts";
+import { Proposing, type ProposingOptions } from "./proposing.ts";
 import { TaskSet } from "./task-set.ts";
 
 export interface EngineOptions {
@@ -36,6 +36,9 @@ export interface EngineOptions {
   clock: () => number;
   signal: AbortSignal;
   onEvent?: (event: EngineEvent, state: SessionState) => void;
+  /** Tools over the archive for proposers that read it, built fresh for each proposal. */
+  toolsFor?: ProposingOptions["toolsFor"];
+  precheck?: ProposingOptions["precheck"];
 }
 
 /**

@@ -105,6 +105,7 @@ export class Proposing {
       isEditable: (path) => this.isEditable(path),
       rules: this.rules(state),
       tokensUsed: state.tokensUsed,
+      diffOf: (n) => this.o.archive.readDiff(n),
       signal,
       ...(this.o.toolsFor ? { tools: await this.o.toolsFor(state, files) } : {}),
       ...(this.o.precheck

@@ -12,3 +12,4 @@ export {
 export { findConstants, setConstant } from "./search/constants.ts";
 export { SearchProposer } from "./search/search-proposer.ts";
 export { learnKnobs } from "./search/step-model.ts";
+export { LlmProposer, type LlmProposerOptions } from "./llm/llm-proposer.ts";

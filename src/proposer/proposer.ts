@@ -60,6 +60,8 @@ export interface ProposalContext {
   /** Tokens the session has spent on proposals so far. */
   tokensUsed: number;
   tools?: ToolBox;
+  /** The diff an earlier experiment made, from the archive. */
+  diffOf?: (experiment: number) => Promise<string | undefined>;
   /** Runs the configured pre-check on a candidate's files; a message when it fails. */
   precheck?: (files: ReadonlyMap<string, string>) => Promise<string | undefined>;
   signal?: AbortSignal;

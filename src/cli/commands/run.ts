@@ -1,8 +1,6 @@
 import type { Config } from "../../config/index.ts";
 import { ArchiveWriter, Engine, LocalExecutor, SessionLock } from "../../engine/index.ts";
 import { assertCleanForSession, headSha, ignoreArchive } from "../../forge/local/index.ts";
-import type { Proposer } from "../../proposer/index.ts";
-import { SearchProposer } from "../../proposer/index.ts";
 import {
   applyOverrides,
   type Env,
@@ -12,6 +10,8 @@ import {
   openSession,
   readConfig,
 } from "../open-session.ts";
+import { localPrecheck } from "../../engine/local-precheck.ts";
+import { chooseProposer } from "../choose-proposer.ts";
 import { Progress } from "../progress.ts";
 
 export interface RunCommand extends Overrides {
@@ -76,6 +76,7 @@ export async function runCommand(
         clock,
         signal: cmd.signal,
         onEvent: (event, state) => progress.handle(event, state),
+        ...precheckFor(config, repo, cmd.env),
       },
       events,
     );
@@ -98,15 +99,12 @@ function localRequired(config: Config): string[] {
     .concat(config.locked.filter((g) => !/[*?[{]/.test(g)));
 }
 
-function chooseProposer(config: Config, env: Env, out: { write(text: string): unknown }): Proposer {
-  if (config.proposer.kind === "llm") {
-    const key = env[config.proposer.api_key_env];
-    out.write(
-      key
-        ? "autoopt: the LLM proposer is not available in this version; using the offline search proposer\n"
-        : `autoopt: ${config.proposer.api_key_env} is not set; using the offline search proposer\n`,
-    );
-    return new SearchProposer();
-  }
-  return new SearchProposer({ maxChanges: config.proposer.max_changes });
+/** The LLM proposer's pre-check, run locally on each proposal before it is accepted. */
+function precheckFor(config: Config, repo: string, env: Env) {
+  const command = config.proposer.kind === "llm" ? config.proposer.precheck : undefined;
+  if (command === undefined) return {};
+  return {
+    precheck: (parent: string, files: ReadonlyMap<string, string>) =>
+      localPrecheck({ repo, config, command, env, parent, files }),
+  };
 }

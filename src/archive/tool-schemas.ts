@@ -1,0 +1,56 @@
+import { z } from "zod";
+
+// Arguments are lenient where a model is often loose (extra keys are dropped) and strict where a
+// wrong value would silently mean something else (negative offsets, fractional counts).
+
+export const ListFilesArgs = z.object({
+  path: z.string().default("").describe('Folder to list, relative to the archive root ("" = root).'),
+  depth: z.int().min(1).max(8).default(2).describe("How many folder levels to show (1 = entries only)."),
+});
+
+export const ReadFileArgs = z.object({
+  path: z.string().describe("File to read, e.g. exp-3/run.log or candidate/train.py."),
+  offset: z.int().min(1).default(1).describe("First line to show, counting from 1."),
+  limit: z.int().min(1).max(2000).default(200).describe("How many lines to show."),
+});
+
+export const GrepArgs = z.object({
+  pattern: z.string().min(1).describe("JavaScript regular expression, matched per line."),
+  glob: z
+    .string()
+    .optional()
+    .describe(
+      'Only files whose path matches, e.g. "*.log", "exp-*/diff.patch", "**/traces/*.jsonl". A glob without "/" matches file names.',
+    ),
+  path: z.string().default("").describe("Folder (or file) to search, relative to the root."),
+  max_matches: z.int().min(1).max(1000).default(50).describe("Stop after this many matching lines."),
+  ignore_case: z.boolean().default(false),
+});
+
+export const SqlArgs = z.object({
+  query: z.string().min(1).describe("One read-only SELECT (or WITH … SELECT) statement."),
+});
+
+export const Ref = z
+  .union([z.int().min(1), z.string().min(1)])
+  .describe('An experiment number (e.g. 3) or "ratchet" (the current best commit).');
+
+export const DiffArgs = z.object({
+  from: Ref,
+  to: Ref,
+  offset: z.int().min(1).default(1).describe("First line of the diff to show, for paging."),
+});
+
+export const TOOL_DESCRIPTIONS = {
+  list_files: `List the session's archive as a tree with file sizes. The root holds ledger.jsonl (every event), results.tsv, one exp-<n>/ folder per experiment (proposal.json, diff.patch, files/<path> = the edited files, result.json, run.log, out/ with metrics.json and traces/*.jsonl) and candidate/ (the editable files at the current best commit).`,
+  read_file:
+    "Read a text file from the archive with numbered lines, a page at a time (offset/limit). Long lines are cut; a note at the end says how to read on.",
+  grep: "Search file contents in the archive with a regular expression; prints path:line: text for each matching line. Use glob/path to narrow the search (e.g. glob \"*.log\" for run logs, \"**/traces/*.jsonl\" for per-task traces).",
+  sql: `Query the archive's SQLite index with one read-only SELECT; prints a tab-separated table (at most 200 rows; use LIMIT/OFFSET for more). Tables:
+- experiments(id, kind [baseline|candidate|confirm|rebase], outcome [baseline|keep|discard|crash, NULL while running], status [ok|crash|timeout|invalid], reason, description, hypothesis, value REAL [the judged metric], delta REAL [improvement over the best before, positive = better], wall_s, sha, parent, proposed_at, finished_at)
+- metrics(experiment, name, value) — every metric each run reported
+- tasks(experiment, task_id, score, data) — per-task results from traces (data = the raw JSON line)
+- documents(experiment, path, content) — FTS5 full text of each finished experiment's proposal.json, diff.patch and run.log; search with WHERE documents MATCH 'word' and show hits with snippet(documents, 2, '[', ']', '…', 12)
+Example: SELECT e.id, e.description, m.value FROM experiments e JOIN metrics m ON m.experiment = e.id WHERE m.name = 'peak_vram_mb' ORDER BY m.value`,
+  diff: 'Show the code difference between two experiments\' commits (unified diff), e.g. from 3 to 17, or from "ratchet" (the current best) to 17. Long diffs are paged with offset.',
+} as const;
