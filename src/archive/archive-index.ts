@@ -1,8 +1,8 @@
-import { createHash } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { DatabaseSync, type StatementSync } from "node:sqlite";
 import type { Experiment, SessionState } from "../core/index.ts";
+import { documentsKey, type ExperimentRow, experimentRow } from "./experiment-row.ts";
 import {
   DOCUMENT_CAP,
   DOCUMENT_FILES,
@@ -148,7 +148,9 @@ export class ArchiveIndex {
     // Only a re-index has rows to drop; skipping the delete keeps a first sync fast.
     if (again) this.dropDocuments(id);
     const first = id * ROWIDS_PER_EXPERIMENT;
-    const doc = this.statement("INSERT INTO documents(rowid, experiment, path, content) VALUES (?, ?, ?, ?)");
+    const doc = this.statement(
+      "INSERT INTO documents(rowid, experiment, path, content) VALUES (?, ?, ?, ?)",
+    );
     for (const d of read.documents) {
       const slot = DOCUMENT_FILES.findIndex((name) => d.path.endsWith(`/${name}`));
       doc.run(first + slot, id, d.path, d.content);
@@ -175,9 +177,11 @@ export class ArchiveIndex {
   }
 
   private statement(sql: string): StatementSync {
-    let s = this.statements.get(sql);
-    if (!s) this.statements.set(sql, (s = this.db.prepare(sql)));
-    return s;
+    const cached = this.statements.get(sql);
+    if (cached) return cached;
+    const prepared = this.db.prepare(sql);
+    this.statements.set(sql, prepared);
+    return prepared;
   }
 
   private transaction(work: () => void): void {
@@ -190,53 +194,4 @@ export class ArchiveIndex {
       throw new Error(`cannot update the archive index ${this.file}`, { cause: e });
     }
   }
-}
-
-type ExperimentRow = {
-  id: number;
-  kind: string;
-  outcome: string | null;
-  status: string | null;
-  reason: string | null;
-  description: string;
-  hypothesis: string | null;
-  value: number | null;
-  delta: number | null;
-  wall_s: number | null;
-  sha: string;
-  parent: string;
-  proposed_at: string;
-  finished_at: string | null;
-};
-
-function experimentRow(x: Experiment, metricName: string) {
-  const row: ExperimentRow = {
-    id: x.id,
-    kind: x.kind,
-    outcome: x.outcome ?? null,
-    status: x.run?.status ?? null,
-    // The verdict's reason says why it was kept or dropped; for a crash it carries the run's.
-    reason: x.decision?.reason ?? x.run?.reason ?? null,
-    description: x.description,
-    hypothesis: x.hypothesis ?? null,
-    value: x.decision?.value ?? x.run?.metrics[metricName] ?? null,
-    delta: x.decision?.delta ?? null,
-    wall_s: x.run?.wall_s ?? null,
-    sha: x.sha,
-    parent: x.parent,
-    proposed_at: x.proposedAt,
-    finished_at: x.finishedAt ?? null,
-  };
-  const metrics = Object.entries(x.run?.metrics ?? {});
-  const key = createHash("sha1").update(JSON.stringify([row, metrics])).digest("base64");
-  return { row, metrics, key };
-}
-
-/**
- * What the documents were indexed at: an experiment is indexed once final, and again only if
- * its verdict changes (a re-judged confirmation), never while it is still running.
- */
-function documentsKey(x: Experiment): string | undefined {
-  if (x.phase !== "final") return undefined;
-  return `${x.outcome ?? ""}|${x.finishedAt ?? ""}`;
 }

@@ -2,7 +2,9 @@
  * Paths as the model writes them, checked before anything touches the disk. Every refusal says
  * how to write the path instead, because the model reads the message and retries.
  */
-export type ParsedPath = { ok: true; segments: string[]; rel: string } | { ok: false; error: string };
+export type ParsedPath =
+  | { ok: true; segments: string[]; rel: string }
+  | { ok: false; error: string };
 
 export function parseVirtualPath(input: string): ParsedPath {
   if (input.includes("\0")) return { ok: false, error: "the path contains a NUL byte" };
@@ -38,20 +40,23 @@ const ROOT_NEVER = new Set(["worktrees", "session.lock"]);
  * caller hides.
  */
 export function isHiddenPath(segments: readonly string[], rules: HiddenRules): boolean {
-  for (let i = 0; i < segments.length; i++) if (isHiddenAt(segments, i, rules)) return true;
+  let path = "";
+  for (const [i, name] of segments.entries()) {
+    path = i === 0 ? name : `${path}/${name}`;
+    if (isHiddenEntry(path, name, i === 0, rules)) return true;
+  }
   return false;
 }
 
-/** Checks only the last segment, for walks that already checked the folders above. */
-export function isHiddenLeaf(segments: readonly string[], rules: HiddenRules): boolean {
-  return segments.length > 0 && isHiddenAt(segments, segments.length - 1, rules);
-}
-
-function isHiddenAt(segments: readonly string[], i: number, rules: HiddenRules): boolean {
-  const name = segments[i] ?? "";
-  if (i === 0 && ROOT_NEVER.has(name)) return true;
+/** Checks one entry by its full path and name, for walks that already checked the folders above. */
+export function isHiddenEntry(
+  path: string,
+  name: string,
+  atRoot: boolean,
+  rules: HiddenRules,
+): boolean {
+  if (atRoot && ROOT_NEVER.has(name)) return true;
   if (name.endsWith(".tmp")) return true;
-  const path = i === 0 ? name : segments.slice(0, i + 1).join("/");
   return rules.paths.has(path) || (rules.extra?.(path) ?? false);
 }
 

@@ -4,14 +4,26 @@ import picomatch from "picomatch";
 import { z } from "zod";
 import type { ArchiveIndex } from "./archive-index.ts";
 import { databaseFiles, type HiddenRules } from "./archive-paths.ts";
+import { diffPage } from "./diff-tool.ts";
 import { count, error, size } from "./format.ts";
 import { grepFiles } from "./grep-files.ts";
 import { listFiles } from "./list-files.ts";
-import { formatPage, PAGE_BUDGET, pageLines, textSource } from "./page-lines.ts";
+import { formatPage, PAGE_BUDGET, type Page, pageLines, textSource } from "./page-lines.ts";
 import { sqlTable } from "./sql-table.ts";
-import { DiffArgs, GrepArgs, ListFilesArgs, ReadFileArgs, SqlArgs } from "./tool-schemas.ts";
+import {
+  DiffArgs,
+  GrepArgs,
+  isToolName,
+  ListFilesArgs,
+  ReadFileArgs,
+  SqlArgs,
+  TOOL_EXAMPLES,
+  TOOL_NAMES,
+  type ToolDefinition,
+  type ToolName,
+  toolDefinitions,
+} from "./tool-schemas.ts";
 import { type FileNode, VirtualFs } from "./virtual-fs.ts";
-import { refSha, toolDefinitions, type ToolDefinition, type ToolName, TOOL_NAMES } from "./tool-definitions.ts";
 
 export interface ArchiveToolsOptions {
   sessionDir: string;
@@ -44,83 +56,23 @@ export class ArchiveTools {
   }
 
   list_files(args: z.input<typeof ListFilesArgs>): Promise<string> {
-    return this.run("list_files", ListFilesArgs, args, ({ path, depth }) => {
-      const node = this.fs.resolve(path);
-      if ("error" in node) return error(node.error);
-      if (node.kind === "file") return `${node.path}  ${size(this.fs.size(node))}`;
-      return listFiles(this.fs, node, depth);
-    });
+    return this.invoke("list_files", args);
   }
 
   read_file(args: z.input<typeof ReadFileArgs>): Promise<string> {
-    return this.run("read_file", ReadFileArgs, args, ({ path, offset, limit }) => {
-      const node = this.fs.resolve(path);
-      if ("error" in node) return error(node.error);
-      if (node.kind === "dir")
-        return error(`${node.path || "the root"} is a folder; call list_files with path="${node.path}"`);
-      const page = this.page(node, offset, limit);
-      if (page.binary)
-        return error(`${node.path} is a binary file (${size(this.fs.size(node))}); read_file shows text only`);
-      if (page.total === 0) return `(${node.path} is empty)`;
-      if (offset > page.total)
-        return error(
-          `offset ${count(offset)} is past the end of ${node.path}, which has ${count(page.total)} lines; call read_file with offset=${Math.max(1, page.total - limit + 1)}`,
-        );
-      return formatPage(page, (next) => `call read_file with offset=${next}`);
-    });
+    return this.invoke("read_file", args);
   }
 
   grep(args: z.input<typeof GrepArgs>): Promise<string> {
-    return this.run("grep", GrepArgs, args, (a) => {
-      let regex: RegExp;
-      try {
-        regex = new RegExp(a.pattern, a.ignore_case ? "gim" : "gm");
-      } catch (e) {
-        return error(
-          `invalid regular expression: ${(e as Error).message}; escape special characters such as ( ) [ ] { } . * + ? | with a backslash to match them literally`,
-        );
-      }
-      const node = this.fs.resolve(a.path);
-      if ("error" in node) return error(node.error);
-      const files = node.kind === "file" ? [node] : this.fs.files(node);
-      const literal = !a.ignore_case && !/[\\^$.*+?()[\]{}|]/.test(a.pattern) ? a.pattern : undefined;
-      return grepFiles(this.fs, filter(files, a.glob, node.path), {
-        regex,
-        maxMatches: a.max_matches,
-        ...(literal === undefined ? {} : { literal }),
-      });
-    });
+    return this.invoke("grep", args);
   }
 
   sql(args: z.input<typeof SqlArgs>): Promise<string> {
-    return this.run("sql", SqlArgs, args, async ({ query }) => {
-      try {
-        return sqlTable(await this.options.index.query(query, 200));
-      } catch (e) {
-        return error(`${(e as Error).message}`);
-      }
-    });
+    return this.invoke("sql", args);
   }
 
   diff(args: z.input<typeof DiffArgs>): Promise<string> {
-    return this.run("diff", DiffArgs, args, async ({ from, to, offset }) => {
-      const a = refSha(from, this.options);
-      const b = refSha(to, this.options);
-      if ("error" in a) return error(a.error);
-      if ("error" in b) return error(b.error);
-      let text: string;
-      try {
-        text = await this.options.diff(a.sha, b.sha);
-      } catch (e) {
-        return error(`git diff ${a.label} ${b.label} failed: ${(e as Error).message}`);
-      }
-      if (text.trim() === "") return `no differences between ${a.label} and ${b.label}`;
-      const page = pageLines(textSource(text), offset, Number.MAX_SAFE_INTEGER, PAGE_BUDGET);
-      if (page.binary || offset > page.total)
-        return error(`offset ${offset} is past the end of the diff (${count(page.binary ? 0 : page.total)} lines)`);
-      const body = formatPage(page, (next) => `call diff with offset=${next}`);
-      return `diff ${a.label} → ${b.label}\n${body}`;
-    });
+    return this.invoke("diff", args);
   }
 
   /** The OpenAI Chat Completions `tools` array. */
@@ -135,34 +87,35 @@ export class ArchiveTools {
 
   /** Runs a tool with the model's raw JSON arguments; always answers with text. */
   async call(name: string, argumentsJson: string): Promise<string> {
-    if (!(TOOL_NAMES as readonly string[]).includes(name))
+    if (!isToolName(name))
       return error(`unknown tool "${name}"; the tools are ${TOOL_NAMES.join(", ")}`);
-    const tool = name as ToolName;
     let args: unknown;
     try {
       args = JSON.parse(argumentsJson.trim() === "" ? "{}" : argumentsJson);
     } catch (e) {
-      return error(`the arguments of ${tool} are not valid JSON (${(e as Error).message}); send one JSON object, e.g. ${EXAMPLES[tool]}`);
+      return error(
+        `the arguments of ${name} are not valid JSON (${(e as Error).message}); send one JSON object, e.g. ${TOOL_EXAMPLES[name]}`,
+      );
     }
     if (typeof args !== "object" || args === null || Array.isArray(args))
-      return error(`the arguments of ${tool} must be a JSON object, e.g. ${EXAMPLES[tool]}`);
-    return this.dispatch(tool, args);
+      return error(`the arguments of ${name} must be a JSON object, e.g. ${TOOL_EXAMPLES[name]}`);
+    return this.invoke(name, args);
   }
 
-  private dispatch(tool: ToolName, args: object): Promise<string> {
-    // Each method validates its own arguments, so an unchecked object is fine to pass on here.
-    const raw = args as never;
-    switch (tool) {
+  private invoke(name: ToolName, args: unknown): Promise<string> {
+    switch (name) {
       case "list_files":
-        return this.list_files(raw);
+        return this.run(name, ListFilesArgs, args, (a) => this.listFiles(a.path, a.depth));
       case "read_file":
-        return this.read_file(raw);
+        return this.run(name, ReadFileArgs, args, (a) => this.readFile(a.path, a.offset, a.limit));
       case "grep":
-        return this.grep(raw);
+        return this.run(name, GrepArgs, args, (a) => this.search(a));
       case "sql":
-        return this.sql(raw);
+        return this.run(name, SqlArgs, args, (a) => this.query(a.query));
       case "diff":
-        return this.diff(raw);
+        return this.run(name, DiffArgs, args, (a) =>
+          diffPage(a.from, a.to, a.offset, this.options),
+        );
     }
   }
 
@@ -174,8 +127,10 @@ export class ArchiveTools {
     body: (a: z.output<S>) => string | Promise<string>,
   ): Promise<string> {
     const parsed = schema.safeParse(args);
-    if (!parsed.success)
-      return error(`bad arguments for ${name}: ${z.prettifyError(parsed.error).replaceAll("\n", " ")}; e.g. ${EXAMPLES[name]}`);
+    if (!parsed.success) {
+      const why = z.prettifyError(parsed.error).replaceAll("\n", " ");
+      return error(`bad arguments for ${name}: ${why}; e.g. ${TOOL_EXAMPLES[name]}`);
+    }
     try {
       return await body(parsed.data);
     } catch (e) {
@@ -183,30 +138,90 @@ export class ArchiveTools {
     }
   }
 
-  private page(file: FileNode, offset: number, limit: number) {
-    if (file.text !== undefined) return pageLines(textSource(file.text), offset, limit, PAGE_BUDGET);
-    const fd = this.fs.openFile(file);
+  private listFiles(path: string, depth: number): string {
+    const node = this.fs.resolve(path);
+    if ("error" in node) return error(node.error);
+    if (node.kind === "file") return `${node.path}  ${size(this.fs.size(node))}`;
+    return listFiles(this.fs, node, depth);
+  }
+
+  private readFile(path: string, offset: number, limit: number): string {
+    const node = this.fs.resolve(path);
+    if ("error" in node) return error(node.error);
+    if (node.kind === "dir")
+      return error(
+        `${node.path || "the root"} is a folder; call list_files with path="${node.path}"`,
+      );
+    const page = this.page(node, offset, limit);
+    if (page.binary)
+      return error(
+        `${node.path} is a binary file (${size(this.fs.size(node))}); read_file shows text only`,
+      );
+    if (page.total === 0) return `(${node.path} is empty)`;
+    if (offset > page.total) {
+      const last = Math.max(1, page.total - limit + 1);
+      return error(
+        `offset ${count(offset)} is past the end of ${node.path}, which has ${count(page.total)} lines; call read_file with offset=${last}`,
+      );
+    }
+    return formatPage(page, (next) => `call read_file with offset=${next}`);
+  }
+
+  private search(a: z.output<typeof GrepArgs>): string | Promise<string> {
+    let regex: RegExp;
     try {
-      return pageLines((into) => readSync(fd, into, 0, into.length, null), offset, limit, PAGE_BUDGET);
+      regex = new RegExp(a.pattern, a.ignore_case ? "gim" : "gm");
+    } catch (e) {
+      return error(
+        `invalid regular expression: ${(e as Error).message}; escape ( ) [ ] { } . * + ? | with a backslash to match them literally`,
+      );
+    }
+    const node = this.fs.resolve(a.path);
+    if ("error" in node) return error(node.error);
+    const files = node.kind === "file" ? [node] : this.fs.files(node);
+    // Plain text lets a byte search skip most files before they are decoded.
+    const plain = !a.ignore_case && !/[\\^$.*+?()[\]{}|]/.test(a.pattern);
+    return grepFiles(this.fs, filter(files, a.glob, node.path), {
+      regex,
+      maxMatches: a.max_matches,
+      ...(plain ? { literal: a.pattern } : {}),
+    });
+  }
+
+  private async query(sql: string): Promise<string> {
+    try {
+      return sqlTable(await this.options.index.query(sql, 200));
+    } catch (e) {
+      return error((e as Error).message);
+    }
+  }
+
+  private page(file: FileNode, offset: number, limit: number): Page {
+    if (file.text !== undefined)
+      return pageLines(textSource(file.text), offset, limit, PAGE_BUDGET);
+    const { fd } = this.fs.openFile(file);
+    try {
+      const read = (into: Buffer) => readSync(fd, into, 0, into.length, null);
+      return pageLines(read, offset, limit, PAGE_BUDGET);
     } finally {
       closeSync(fd);
     }
   }
 }
 
-const EXAMPLES: Record<ToolName, string> = {
-  list_files: '{"path": "exp-3", "depth": 2}',
-  read_file: '{"path": "exp-3/run.log", "offset": 1, "limit": 200}',
-  grep: '{"pattern": "val_bpb", "glob": "*.log", "max_matches": 50}',
-  sql: '{"query": "SELECT id, outcome, value FROM experiments ORDER BY value LIMIT 10"}',
-  diff: '{"from": 3, "to": 17}',
-};
-
+/**
+ * Files whose path matches the glob: a glob with "/" is matched against the path from the root
+ * and from the searched folder, one without against the file name (as ripgrep does). picomatch's
+ * own `basename` option is not used: with it, globs that contain "/" stop matching at all.
+ */
 function* filter(files: Iterable<FileNode>, glob: string | undefined, base: string) {
-  const matches = glob === undefined ? undefined : picomatch(glob, { dot: true, basename: true });
+  const matches = glob === undefined ? undefined : picomatch(glob, { dot: true });
+  const byName = glob !== undefined && !glob.includes("/");
   for (const file of files) {
-    const below = base === "" ? file.path : file.path.slice(base.length + 1);
-    if (!matches || matches(file.path) || matches(below)) yield file;
+    if (!matches) yield file;
+    else if (byName) {
+      if (matches(file.path.slice(file.path.lastIndexOf("/") + 1))) yield file;
+    } else if (matches(file.path) || matches(file.path.slice(base.length + 1))) yield file;
   }
 }
 

@@ -1,4 +1,4 @@
-import { closeSync, fstatSync, readFileSync } from "node:fs";
+import { closeSync, readSync } from "node:fs";
 import { setImmediate } from "node:timers/promises";
 import { count, cutLine, OUTPUT_CAP } from "./format.ts";
 import type { FileNode, VirtualFs } from "./virtual-fs.ts";
@@ -39,8 +39,9 @@ export async function grepFiles(
   const t: Tally = { out: [], chars: 0, files: 0, filesWithHits: 0, binary: 0, large: 0 };
   const started = performance.now();
   let sinceYield = 0;
+  const reader = new FileReader();
   for (const file of files) {
-    const text = readText(fs, file, request.literal, t);
+    const text = readText(fs, reader, file, request.literal, t);
     t.files++;
     if (text === undefined) continue;
     searchText(file.path, text, request, t);
@@ -56,30 +57,48 @@ export async function grepFiles(
   return summary(request, t);
 }
 
+/** One buffer for every file of a search, grown to the largest: no allocation per file. */
+class FileReader {
+  private buffer = Buffer.allocUnsafe(1024 * 1024);
+
+  read(fs: VirtualFs, file: FileNode, t: Tally): Buffer | undefined {
+    let opened: { fd: number; size: number };
+    try {
+      opened = fs.openFile(file);
+    } catch {
+      return undefined; // gone since the walk, or not a regular file: nothing to search
+    }
+    const { fd, size } = opened;
+    try {
+      if (size > GREP_FILE_CAP) {
+        t.large++;
+        return undefined;
+      }
+      if (size > this.buffer.length) this.buffer = Buffer.allocUnsafe(size);
+      let length = 0;
+      while (length < size) {
+        const n = readSync(fd, this.buffer, length, size - length, null);
+        if (n === 0) break; // the file shrank since its size was read
+        length += n;
+      }
+      return this.buffer.subarray(0, length);
+    } finally {
+      closeSync(fd);
+    }
+  }
+}
+
 function readText(
   fs: VirtualFs,
+  reader: FileReader,
   file: FileNode,
   literal: string | undefined,
   t: Tally,
 ): string | undefined {
   if (file.text !== undefined)
     return literal === undefined || file.text.includes(literal) ? file.text : undefined;
-  let bytes: Buffer;
-  let fd: number;
-  try {
-    fd = fs.openFile(file);
-  } catch {
-    return undefined; // gone since the walk, or not a regular file: nothing to search
-  }
-  try {
-    if (fstatSync(fd).size > GREP_FILE_CAP) {
-      t.large++;
-      return undefined;
-    }
-    bytes = readFileSync(fd);
-  } finally {
-    closeSync(fd);
-  }
+  const bytes = reader.read(fs, file, t);
+  if (bytes === undefined) return undefined;
   if (bytes.subarray(0, 8000).includes(0)) {
     t.binary++;
     return undefined;
@@ -124,7 +143,9 @@ function summary(request: GrepRequest, t: Tally): string {
   ].filter(Boolean);
   const notes = skipped.length ? [`[skipped ${skipped.join(" and ")}]`] : [];
   if (t.out.length === 0)
-    return [`no matches for /${request.regex.source}/ in ${count(t.files)} files`, ...notes].join("\n");
+    return [`no matches for /${request.regex.source}/ in ${count(t.files)} files`, ...notes].join(
+      "\n",
+    );
   const end = t.stop
     ? `[${t.stop}]`
     : `[${count(t.out.length)} matching lines in ${count(t.filesWithHits)} of ${count(t.files)} files searched]`;

@@ -31,6 +31,7 @@ export function listFiles(fs: VirtualFs, dir: DirNode, depth: number): string {
 }
 
 function line(fs: VirtualFs, node: Node): string {
-  if (node.kind === "dir") return node.link ? `${node.path}/ (link, not expanded)` : `${node.path}/`;
+  if (node.kind === "dir")
+    return node.link ? `${node.path}/ (link, not expanded)` : `${node.path}/`;
   return `${node.path}  ${size(fs.size(node))}`;
 }

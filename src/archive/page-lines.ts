@@ -20,51 +20,77 @@ const KEEP = LINE_CAP * 4 + 4;
  */
 export function pageLines(read: ReadChunk, offset: number, limit: number, budget: number): Page {
   const chunk = Buffer.alloc(CHUNK);
-  const lines: string[] = [];
-  let used = 0;
-  let full = false;
-  let line = 1;
-  let kept: Buffer[] = [];
-  let keptBytes = 0;
-  let lineBytes = 0;
+  const pager = new LinePager(offset, limit, budget);
   let endsWithNewline = true;
-  const wanted = () => !full && line >= offset && line < offset + limit;
-  const finish = () => {
-    if (wanted()) {
-      const text = decode(kept, lineBytes);
-      if (lines.length > 0 && used + text.length > budget) full = true;
-      else {
-        lines.push(text);
-        used += text.length + 8;
-      }
-    }
-    kept = [];
-    keptBytes = 0;
-    lineBytes = 0;
-    line++;
-  };
   for (let first = true; ; first = false) {
     const n = read(chunk);
     if (n === 0) break;
     const bytes = chunk.subarray(0, n);
     if (first && bytes.subarray(0, SNIFF).includes(0)) return { binary: true };
-    for (let start = 0; ; ) {
-      const newline = bytes.indexOf(10, start);
-      const end = newline === -1 ? n : newline;
-      if (wanted() && keptBytes < KEEP) {
-        const piece = bytes.subarray(start, Math.min(end, start + KEEP - keptBytes));
-        kept.push(Buffer.from(piece));
-        keptBytes += piece.length;
-      }
-      lineBytes += end - start;
-      if (newline === -1) break;
-      finish();
-      start = newline + 1;
-    }
+    pager.feed(bytes);
     endsWithNewline = bytes[n - 1] === 10;
   }
-  if (!endsWithNewline) finish();
-  return { binary: false, lines, offset, total: line - 1 };
+  if (!endsWithNewline) pager.endLine();
+  return { binary: false, lines: pager.lines, offset, total: pager.line - 1 };
+}
+
+/** Splits chunks into lines, keeping (the start of) those on the page and counting the rest. */
+class LinePager {
+  readonly lines: string[] = [];
+  /** The number of the line being read. */
+  line = 1;
+  private readonly offset: number;
+  private readonly limit: number;
+  private readonly budget: number;
+  private used = 0;
+  private full = false;
+  private kept: Buffer[] = [];
+  private keptBytes = 0;
+  private lineBytes = 0;
+
+  constructor(offset: number, limit: number, budget: number) {
+    this.offset = offset;
+    this.limit = limit;
+    this.budget = budget;
+  }
+
+  feed(bytes: Buffer): void {
+    for (let start = 0; ; ) {
+      const newline = bytes.indexOf(10, start);
+      const end = newline === -1 ? bytes.length : newline;
+      if (this.wanted() && this.keptBytes < KEEP) {
+        // A copy: the chunk's buffer is overwritten by the next read.
+        const piece = Buffer.from(
+          bytes.subarray(start, Math.min(end, start + KEEP - this.keptBytes)),
+        );
+        this.kept.push(piece);
+        this.keptBytes += piece.length;
+      }
+      this.lineBytes += end - start;
+      if (newline === -1) return;
+      this.endLine();
+      start = newline + 1;
+    }
+  }
+
+  endLine(): void {
+    if (this.wanted()) {
+      const text = decode(this.kept, this.lineBytes);
+      if (this.lines.length > 0 && this.used + text.length > this.budget) this.full = true;
+      else {
+        this.lines.push(text);
+        this.used += text.length + 8; // with the line number and tab in front
+      }
+    }
+    this.kept = [];
+    this.keptBytes = 0;
+    this.lineBytes = 0;
+    this.line++;
+  }
+
+  private wanted(): boolean {
+    return !this.full && this.line >= this.offset && this.line < this.offset + this.limit;
+  }
 }
 
 function decode(kept: Buffer[], lineBytes: number): string {

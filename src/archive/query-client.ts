@@ -54,6 +54,8 @@ export class QueryClient {
   }
 
   private send(sql: string, maxRows: number): Promise<QueryResult> {
+    // A query queued behind others may come up after close(): it must not start a process.
+    if (this.closed) return Promise.reject(new QueryError("failed", "the archive index is closed"));
     const child = this.child ?? this.start();
     const id = this.nextId++;
     return new Promise<QueryResult>((resolve, reject) => {
@@ -69,13 +71,20 @@ export class QueryClient {
       };
       this.pending = {
         id,
-        resolve: (r) => (settle(), resolve(r)),
-        reject: (e) => (settle(), reject(e)),
+        resolve: (r) => {
+          settle();
+          resolve(r);
+        },
+        reject: (e) => {
+          settle();
+          reject(e);
+        },
       };
       child.ref();
       child.channel?.ref();
       child.send({ id, sql, maxRows }, (e) => {
-        if (e) this.pending?.reject(new QueryError("failed", "the query process is gone", { cause: e }));
+        if (e)
+          this.pending?.reject(new QueryError("failed", "the query process is gone", { cause: e }));
       });
     });
   }

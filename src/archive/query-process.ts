@@ -2,7 +2,12 @@
 // runaway query can be stopped by killing this process (node:sqlite has no way to interrupt a
 // statement from another thread or to bound its running time).
 import { constants, DatabaseSync, type SQLOutputValue } from "node:sqlite";
-import { CELL_CAP, type QueryReply, type QueryRequest, type QueryResult } from "./query-protocol.ts";
+import {
+  CELL_CAP,
+  type QueryReply,
+  type QueryRequest,
+  type QueryResult,
+} from "./query-protocol.ts";
 import { authorize, checkSelectOnly } from "./read-only-sql.ts";
 
 const send = (reply: QueryReply) => process.send?.(reply);

@@ -62,8 +62,12 @@ function endOfQuoted(sql: string, quote: string, from: number, tokens: string[])
   }
 }
 
-/** Table-valued pragmas that only describe the schema, so the model can discover columns. */
-const SCHEMA_PRAGMAS = new Set([
+/**
+ * Pragmas that only read: the schema ones let the model discover columns as table functions,
+ * and FTS5 itself reads `data_version` from inside a query on `documents`.
+ */
+const READ_PRAGMAS = new Set([
+  "data_version",
   "table_info",
   "table_xinfo",
   "table_list",
@@ -90,7 +94,7 @@ export function authorize(action: number, arg1: string | null): { ok: true } | {
     case constants.SQLITE_RECURSIVE:
       return { ok: true };
     case constants.SQLITE_PRAGMA:
-      if (arg1 !== null && SCHEMA_PRAGMAS.has(arg1.toLowerCase())) return { ok: true };
+      if (arg1 !== null && READ_PRAGMAS.has(arg1.toLowerCase())) return { ok: true };
       break;
   }
   const name = ACTION_NAMES.get(action) ?? `action ${action}`;

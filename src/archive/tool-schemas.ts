@@ -4,8 +4,16 @@ import { z } from "zod";
 // wrong value would silently mean something else (negative offsets, fractional counts).
 
 export const ListFilesArgs = z.object({
-  path: z.string().default("").describe('Folder to list, relative to the archive root ("" = root).'),
-  depth: z.int().min(1).max(8).default(2).describe("How many folder levels to show (1 = entries only)."),
+  path: z
+    .string()
+    .default("")
+    .describe('Folder to list, relative to the archive root ("" = root).'),
+  depth: z
+    .int()
+    .min(1)
+    .max(8)
+    .default(2)
+    .describe("How many folder levels to show (1 = entries only)."),
 });
 
 export const ReadFileArgs = z.object({
@@ -23,7 +31,12 @@ export const GrepArgs = z.object({
       'Only files whose path matches, e.g. "*.log", "exp-*/diff.patch", "**/traces/*.jsonl". A glob without "/" matches file names.',
     ),
   path: z.string().default("").describe("Folder (or file) to search, relative to the root."),
-  max_matches: z.int().min(1).max(1000).default(50).describe("Stop after this many matching lines."),
+  max_matches: z
+    .int()
+    .min(1)
+    .max(1000)
+    .default(50)
+    .describe("Stop after this many matching lines."),
   ignore_case: z.boolean().default(false),
 });
 
@@ -45,7 +58,7 @@ export const TOOL_DESCRIPTIONS = {
   list_files: `List the session's archive as a tree with file sizes. The root holds ledger.jsonl (every event), results.tsv, one exp-<n>/ folder per experiment (proposal.json, diff.patch, files/<path> = the edited files, result.json, run.log, out/ with metrics.json and traces/*.jsonl) and candidate/ (the editable files at the current best commit).`,
   read_file:
     "Read a text file from the archive with numbered lines, a page at a time (offset/limit). Long lines are cut; a note at the end says how to read on.",
-  grep: "Search file contents in the archive with a regular expression; prints path:line: text for each matching line. Use glob/path to narrow the search (e.g. glob \"*.log\" for run logs, \"**/traces/*.jsonl\" for per-task traces).",
+  grep: 'Search file contents in the archive with a regular expression; prints path:line: text for each matching line. Use glob/path to narrow the search (e.g. glob "*.log" for run logs, "**/traces/*.jsonl" for per-task traces).',
   sql: `Query the archive's SQLite index with one read-only SELECT; prints a tab-separated table (at most 200 rows; use LIMIT/OFFSET for more). Tables:
 - experiments(id, kind [baseline|candidate|confirm|rebase], outcome [baseline|keep|discard|crash, NULL while running], status [ok|crash|timeout|invalid], reason, description, hypothesis, value REAL [the judged metric], delta REAL [improvement over the best before, positive = better], wall_s, sha, parent, proposed_at, finished_at)
 - metrics(experiment, name, value) — every metric each run reported
@@ -54,3 +67,44 @@ export const TOOL_DESCRIPTIONS = {
 Example: SELECT e.id, e.description, m.value FROM experiments e JOIN metrics m ON m.experiment = e.id WHERE m.name = 'peak_vram_mb' ORDER BY m.value`,
   diff: 'Show the code difference between two experiments\' commits (unified diff), e.g. from 3 to 17, or from "ratchet" (the current best) to 17. Long diffs are paged with offset.',
 } as const;
+
+export const TOOL_SCHEMAS = {
+  list_files: ListFilesArgs,
+  read_file: ReadFileArgs,
+  grep: GrepArgs,
+  sql: SqlArgs,
+  diff: DiffArgs,
+} as const;
+
+export type ToolName = keyof typeof TOOL_SCHEMAS;
+export const TOOL_NAMES = Object.keys(TOOL_SCHEMAS) as ToolName[];
+
+export function isToolName(name: string): name is ToolName {
+  return Object.hasOwn(TOOL_SCHEMAS, name);
+}
+
+/** A call that works, shown in errors so the model can copy its shape. */
+export const TOOL_EXAMPLES: Record<ToolName, string> = {
+  list_files: '{"path": "exp-3", "depth": 2}',
+  read_file: '{"path": "exp-3/run.log", "offset": 1, "limit": 200}',
+  grep: '{"pattern": "val_bpb", "glob": "*.log", "max_matches": 50}',
+  sql: '{"query": "SELECT id, outcome, value FROM experiments ORDER BY value LIMIT 10"}',
+  diff: '{"from": 3, "to": 17}',
+};
+
+/** One entry of the OpenAI Chat Completions `tools` array. */
+export interface ToolDefinition {
+  type: "function";
+  function: { name: string; description: string; parameters: Record<string, unknown> };
+}
+
+export function toolDefinitions(): ToolDefinition[] {
+  return TOOL_NAMES.map((name) => {
+    // "input" keeps defaulted arguments optional; the $schema key is noise in a tool call.
+    const { $schema: _, ...parameters } = z.toJSONSchema(TOOL_SCHEMAS[name], { io: "input" });
+    return {
+      type: "function",
+      function: { name, description: TOOL_DESCRIPTIONS[name], parameters },
+    };
+  });
+}

@@ -1,6 +1,12 @@
-import { closeSync, constants, fstatSync, openSync, readdirSync, realpathSync, statSync } from "node:fs";
+import { closeSync, constants, fstatSync, openSync, realpathSync, statSync } from "node:fs";
 import { join, relative, sep } from "node:path";
-import { type HiddenRules, isHiddenLeaf, isHiddenPath, parseVirtualPath } from "./archive-paths.ts";
+import {
+  type HiddenRules,
+  isHiddenEntry,
+  isHiddenPath,
+  parseVirtualPath,
+} from "./archive-paths.ts";
+import { DirCache } from "./dir-cache.ts";
 import { naturalCompare } from "./format.ts";
 
 /** The candidate's files as folders: a name maps to a file's text or a sub-folder. */
@@ -39,6 +45,7 @@ export class VirtualFs {
   private readonly rules: HiddenRules;
   private readonly candidate: Tree;
   private rootReal: string | undefined;
+  private readonly listings = new DirCache();
 
   constructor(root: string, candidate: ReadonlyMap<string, string>, rules: HiddenRules) {
     this.root = root;
@@ -61,23 +68,26 @@ export class VirtualFs {
 
   /** A folder's entries in natural order (exp-2 before exp-10). */
   children(dir: DirNode): Node[] {
-    const out: Node[] = [];
-    if (dir.tree)
-      for (const [name, v] of dir.tree)
-        out.push(
-          typeof v === "string"
-            ? { kind: "file", path: join2(dir.path, name), text: v }
-            : { kind: "dir", path: join2(dir.path, name), tree: v },
-        );
-    if (dir.disk && !dir.link) out.push(...this.diskChildren(dir));
-    return out.sort((a, b) => naturalCompare(a.path, b.path));
+    const disk = dir.disk && !dir.link ? this.diskChildren(dir) : [];
+    if (!dir.tree) return disk; // already in order
+    const out: Node[] = [...dir.tree].map(([name, v]) =>
+      typeof v === "string"
+        ? { kind: "file", path: join2(dir.path, name), text: v }
+        : { kind: "dir", path: join2(dir.path, name), tree: v },
+    );
+    return out.concat(disk).sort((a, b) => naturalCompare(a.path, b.path));
   }
 
-  /** Every file under a folder, depth first in natural order, not following linked folders. */
+  /**
+   * Every file under a folder, depth first in natural order, not following linked folders.
+   * Lazy, so a search that stops early does not walk the rest; a stack rather than nested
+   * generators, which cost a frame per level on every file.
+   */
   *files(dir: DirNode): Generator<FileNode> {
-    for (const node of this.children(dir)) {
+    const stack: Node[] = [dir];
+    for (let node = stack.pop(); node !== undefined; node = stack.pop()) {
       if (node.kind === "file") yield node;
-      else if (!node.link) yield* this.files(node);
+      else if (node === dir || !node.link) stack.push(...this.children(node).reverse());
     }
   }
 
@@ -94,20 +104,24 @@ export class VirtualFs {
    * Opens a file for reading without following a link swapped in since it was resolved and
    * without blocking on a FIFO; the caller closes the descriptor.
    */
-  openFile(file: FileNode): number {
-    const fd = openSync(
-      file.disk ?? "",
-      constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK,
-    );
-    if (!fstatSync(fd).isFile()) {
+  openFile(file: FileNode): { fd: number; size: number } {
+    const flags = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK;
+    const fd = openSync(file.disk ?? "", flags);
+    const stat = fstatSync(fd);
+    if (!stat.isFile()) {
       closeSync(fd);
       throw new Error(`${file.path} is not a regular file`);
     }
-    return fd;
+    return { fd, size: stat.size };
   }
 
   private rootNode(): DirNode {
-    return { kind: "dir", path: "", disk: this.real(), tree: new Map([[CANDIDATE, this.candidate]]) };
+    return {
+      kind: "dir",
+      path: "",
+      disk: this.real(),
+      tree: new Map([[CANDIDATE, this.candidate]]),
+    };
   }
 
   private candidateNode(segments: string[]): Node | undefined {
@@ -144,17 +158,17 @@ export class VirtualFs {
 
   private diskChildren(dir: DirNode): Node[] {
     const out: Node[] = [];
-    const parent = dir.path === "" ? [] : dir.path.split("/");
-    for (const entry of readdirSync(dir.disk ?? "", { withFileTypes: true })) {
-      const segments = [...parent, entry.name];
+    const atRoot = dir.path === "";
+    for (const entry of this.listings.list(dir.disk ?? "")) {
+      const name = entry.name;
       // The virtual candidate folder shadows anything of that name at the root.
-      if (dir.path === "" && entry.name === CANDIDATE) continue;
-      if (isHiddenLeaf(segments, this.rules)) continue;
-      const path = segments.join("/");
-      const disk = join(dir.disk ?? "", entry.name);
-      if (entry.isFile()) out.push({ kind: "file", path, disk });
-      else if (entry.isDirectory()) out.push({ kind: "dir", path, disk });
-      else if (entry.isSymbolicLink()) {
+      if (atRoot && name === CANDIDATE) continue;
+      const path = atRoot ? name : `${dir.path}/${name}`;
+      if (isHiddenEntry(path, name, atRoot, this.rules)) continue;
+      const disk = `${dir.disk}${sep}${name}`;
+      if (entry.kind === "file") out.push({ kind: "file", path, disk });
+      else if (entry.kind === "dir") out.push({ kind: "dir", path, disk });
+      else {
         const node = this.diskNode(path, disk, true);
         if (node) out.push(node);
       }
@@ -163,7 +177,11 @@ export class VirtualFs {
   }
 
   private real(): string {
-    if (this.rootReal === undefined) this.rootReal = realpathSync(this.root);
+    try {
+      this.rootReal ??= realpathSync(this.root);
+    } catch (e) {
+      throw new Error("the session's archive folder does not exist yet", { cause: e });
+    }
     return this.rootReal;
   }
 }

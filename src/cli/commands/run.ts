@@ -11,6 +11,7 @@ import {
   readConfig,
 } from "../open-session.ts";
 import { localPrecheck } from "../../engine/local-precheck.ts";
+import { LocalTools } from "../../engine/local-tools.ts";
 import { chooseProposer } from "../choose-proposer.ts";
 import { Progress } from "../progress.ts";
 
@@ -52,6 +53,7 @@ export async function runCommand(
       );
     }
     const proposer = chooseProposer(config, cmd.env, cmd.out);
+    const tools = proposer.kind === "llm" ? new LocalTools(s.paths.dir, s.forge) : undefined;
     const progress = new Progress({ settings: s.settings, out: cmd.out, tty: cmd.tty, clock });
     const engine = new Engine(
       {
@@ -77,6 +79,7 @@ export async function runCommand(
         signal: cmd.signal,
         onEvent: (event, state) => progress.handle(event, state),
         ...precheckFor(config, repo, cmd.env),
+        ...(tools ? { toolsFor: (state, files) => tools.for(state, files) } : {}),
       },
       events,
     );
@@ -86,6 +89,7 @@ export async function runCommand(
       return { session: name, dir: s.paths.dir, reason: state.stopped ?? "finished" };
     } finally {
       progress.stop();
+      tools?.close();
     }
   } finally {
     await lock.release();
