@@ -149,7 +149,7 @@ addExperiments(sessionDir, events, EXPERIMENTS + 1, EXPERIMENTS + 1);
 start = performance.now();
 const report = await index.sync(replay(events), sessionDir);
 rows.push([
-  `ArchiveIndex.sync, incremental (+1 experiment: ${report.experiments} row, ${report.documents} documents)`,
+  `ArchiveIndex.sync, incremental (+1 experiment: ${report.experiments} row written, documents of ${report.documents} indexed)`,
   [performance.now() - start],
 ]);
 
@@ -217,6 +217,12 @@ const systemGrep = async (pattern: string) => {
 start = performance.now();
 await tools.sql({ query: "SELECT 1" });
 rows.push(["sql, first call (starts the query process)", [performance.now() - start]]);
+start = performance.now();
+await tools.grep({ pattern: "zebra_first" });
+rows.push([
+  "grep, first call (walks every folder; later calls reuse listings)",
+  [performance.now() - start],
+]);
 for (const [label, patterns, extra] of GREPS)
   rows.push(
     await time(

@@ -3,7 +3,11 @@ import { LlmProposer, type Proposer, SearchProposer } from "../proposer/index.ts
 import type { Env } from "./open-session.ts";
 
 /** The configured proposer; the LLM one only with its key present, and saying so plainly when not. */
-export function chooseProposer(config: Config, env: Env, out: { write(text: string): unknown }): Proposer {
+export function chooseProposer(
+  config: Config,
+  env: Env,
+  out: { write(text: string): unknown },
+): Proposer {
   const p = config.proposer;
   if (p.kind === "search") return new SearchProposer({ maxChanges: p.max_changes });
   const apiKey = env[p.api_key_env];
@@ -23,7 +27,9 @@ export function chooseProposer(config: Config, env: Env, out: { write(text: stri
     ...(p.temperature === undefined ? {} : { temperature: p.temperature }),
     ...(p.max_output_tokens === undefined ? {} : { maxOutputTokens: p.max_output_tokens }),
     maxTokensPerProposal: p.max_tokens_per_proposal,
-    ...(p.max_tokens_per_session === undefined ? {} : { maxTokensPerSession: p.max_tokens_per_session }),
+    ...(p.max_tokens_per_session === undefined
+      ? {}
+      : { maxTokensPerSession: p.max_tokens_per_session }),
     promptTokens: p.prompt_tokens,
     maxToolCalls: p.max_tool_calls,
     maxAttempts: p.max_attempts,

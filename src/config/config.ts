@@ -95,30 +95,15 @@ export const LlmProposerConfig = z.strictObject({
     .positive()
     .optional()
     .meta({ description: "max_tokens of each completion call." }),
-  max_tokens_per_proposal: z
-    .number()
-    .int()
-    .positive()
-    .default(200_000)
-    .meta({
-      description: "Prompt + completion tokens one proposal may use, from the API's usage.",
-    }),
-  max_tokens_per_session: z
-    .number()
-    .int()
-    .positive()
-    .optional()
-    .meta({
-      description: "Tokens the whole session may use; the session stops cleanly when spent.",
-    }),
-  prompt_tokens: z
-    .number()
-    .int()
-    .min(2000)
-    .default(24_000)
-    .meta({
-      description: "Budget of the assembled first prompt; older detail moves behind the tools.",
-    }),
+  max_tokens_per_proposal: z.number().int().positive().default(200_000).meta({
+    description: "Prompt + completion tokens one proposal may use, from the API's usage.",
+  }),
+  max_tokens_per_session: z.number().int().positive().optional().meta({
+    description: "Tokens the whole session may use; the session stops cleanly when spent.",
+  }),
+  prompt_tokens: z.number().int().min(2000).default(24_000).meta({
+    description: "Budget of the assembled first prompt; older detail moves behind the tools.",
+  }),
   max_tool_calls: z.number().int().min(0).max(500).default(30),
   max_attempts: z
     .number()
@@ -128,15 +113,10 @@ export const LlmProposerConfig = z.strictObject({
     .default(3)
     .meta({ description: "Tries per proposal when the model's output is rejected." }),
   timeout: Duration.default(600).meta({ description: "Wall-clock limit of one proposal." }),
-  precheck: z
-    .string()
-    .trim()
-    .min(1)
-    .optional()
-    .meta({
-      description:
-        "Command run on a proposal before it is accepted, e.g. python3 -m py_compile train.py.",
-    }),
+  precheck: z.string().trim().min(1).optional().meta({
+    description:
+      "Command run on a proposal before it is accepted, e.g. python3 -m py_compile train.py.",
+  }),
 });
 
 export const ProposerConfig = z.discriminatedUnion("kind", [

@@ -28,7 +28,13 @@ export async function localPrecheck(options: {
       await mkdir(dirname(join(workdir, path)), { recursive: true });
       await writeFile(join(workdir, path), content);
     }
-    const vars = { outDir: join(dir, "out"), seed: 0, experiment: "precheck", session: "precheck", split: "search" as const };
+    const vars = {
+      outDir: join(dir, "out"),
+      seed: 0,
+      experiment: "precheck",
+      session: "precheck",
+      split: "search" as const,
+    };
     let output = "";
     const outcome = await runInProcessGroup({
       command: options.command,
@@ -39,7 +45,8 @@ export async function localPrecheck(options: {
         output = (output + chunk.toString("utf8")).slice(-4000);
       },
     });
-    if (outcome.end === "timeout") return `\`${options.command}\` took longer than ${PRECHECK_LIMIT_S}s`;
+    if (outcome.end === "timeout")
+      return `\`${options.command}\` took longer than ${PRECHECK_LIMIT_S}s`;
     if (outcome.exitCode === 0) return undefined;
     return `\`${options.command}\` exited with code ${outcome.exitCode}:\n${output.trim().split("\n").slice(-20).join("\n")}`;
   } finally {

@@ -29,7 +29,10 @@ export class LocalTools {
       shaOf: (n) => experiment(state, n)?.sha,
       ratchetSha: () => state.ratchetSha,
     });
-    return { definitions: () => tools.toolDefinitions(), call: (name, args) => tools.call(name, args) };
+    return {
+      definitions: () => tools.toolDefinitions(),
+      call: (name, args) => tools.call(name, args),
+    };
   }
 
   close(): void {

@@ -6,6 +6,7 @@ import {
   type ProposalContext,
   ProposalFailedError,
   type Proposer,
+  pathRuleProblem,
   TokenCapError,
   type ToolBox,
 } from "../proposer/index.ts";
@@ -117,7 +118,9 @@ export class Proposing {
     this.check(proposal, files);
     const hash = hashOf(proposal.files);
     if (tried.has(hash))
-      throw new Error(`the ${this.o.proposer.kind} proposer repeated a candidate already tried`);
+      throw new ProposalFailedError(
+        `the ${this.o.proposer.kind} proposer repeated a candidate already tried`,
+      );
     this.handedOut.add(hash);
     return { proposal, hash, parent: head };
   }
@@ -138,8 +141,9 @@ export class Proposing {
     return sha;
   }
 
+  /** The one test of what a proposal may write: a plain relative path, editable, not locked. */
   isEditable(path: string): boolean {
-    return !/^\.github(\/|$)/i.test(path) && this.editable(path) && !this.locked(path);
+    return pathRuleProblem(path) === undefined && this.editable(path) && !this.locked(path);
   }
 
   private rules(state: SessionState): ProposalContext["rules"] {
@@ -158,7 +162,7 @@ export class Proposing {
     };
   }
 
-  /** Edits outside scope never reach a commit, whatever the proposer returned. */
+  /** Edits outside scope never reach a commit: such a proposal fails (recorded), whatever the proposer. */
   private check(proposal: Proposal, files: ReadonlyMap<string, string>): void {
     const problems: string[] = [];
     for (const [path, content] of proposal.files) {
@@ -168,7 +172,7 @@ export class Proposing {
     }
     if (proposal.files.size === 0) problems.push("it changes no file");
     if (problems.length > 0) {
-      throw new Error(
+      throw new ProposalFailedError(
         `the ${this.o.proposer.kind} proposer returned an invalid proposal: ${problems.join("; ")}`,
       );
     }

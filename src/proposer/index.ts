@@ -1,3 +1,5 @@
+export { type EditScope, pathRuleProblem } from "./edit-paths.ts";
+export { LlmProposer, type LlmProposerOptions } from "./llm/llm-proposer.ts";
 export {
   type HistoryEntry,
   type Proposal,
@@ -12,4 +14,3 @@ export {
 export { findConstants, setConstant } from "./search/constants.ts";
 export { SearchProposer } from "./search/search-proposer.ts";
 export { learnKnobs } from "./search/step-model.ts";
-export { LlmProposer, type LlmProposerOptions } from "./llm/llm-proposer.ts";

@@ -1,6 +1,9 @@
 import type { Config } from "../../config/index.ts";
 import { ArchiveWriter, Engine, LocalExecutor, SessionLock } from "../../engine/index.ts";
+import { localPrecheck } from "../../engine/local-precheck.ts";
+import { LocalTools } from "../../engine/local-tools.ts";
 import { assertCleanForSession, headSha, ignoreArchive } from "../../forge/local/index.ts";
+import { chooseProposer } from "../choose-proposer.ts";
 import {
   applyOverrides,
   type Env,
@@ -10,9 +13,6 @@ import {
   openSession,
   readConfig,
 } from "../open-session.ts";
-import { localPrecheck } from "../../engine/local-precheck.ts";
-import { LocalTools } from "../../engine/local-tools.ts";
-import { chooseProposer } from "../choose-proposer.ts";
 import { Progress } from "../progress.ts";
 
 export interface RunCommand extends Overrides {

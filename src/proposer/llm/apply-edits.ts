@@ -1,5 +1,5 @@
+import { type EditScope, pathRuleProblem } from "../edit-paths.ts";
 import { eolOf, replaceOnce, toEol } from "./edit-match.ts";
-import { type EditScope, pathRuleProblem } from "./edit-paths.ts";
 import { type Edit, isWholeFileEdit } from "./edits.ts";
 
 export type ApplyResult =
