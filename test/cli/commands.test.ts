@@ -74,6 +74,24 @@ describe("autoopt run on bad input", () => {
   });
 });
 
+describe("autoopt run with an LLM proposer configured", () => {
+  it("says plainly that it falls back to the search proposer when the key is missing", () => {
+    const dir = tempRepo({
+      "train.py": quadraticTrainPy(),
+      "autoopt.yml": config(
+        "session: { max_experiments: 1 }\nproposer: { kind: llm, model: gpt-4.1-mini, api_key_env: AUTOOPT_TEST_KEY }",
+      ),
+      "program.md": "#\n",
+    });
+    const r = cli(dir, "run");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(
+      "AUTOOPT_TEST_KEY is not set, so the LLM proposer (gpt-4.1-mini) cannot run; falling back to the offline search proposer",
+    );
+    expect(r.stdout).toMatch(/exp-2 (keep|discard)/);
+  });
+});
+
 describe("autoopt status and report", () => {
   it("summarise a finished session and draw its chart", () => {
     const dir = tempRepo({

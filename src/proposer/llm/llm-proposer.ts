@@ -67,6 +67,7 @@ class Conversation {
   private readonly tokens: Tokens = { prompt: 0, completion: 0, total: 0 };
   private failures: string[] = [];
   private toolCalls = 0;
+  private deadline?: AbortSignal;
 
   constructor(o: LlmProposerOptions, context: ProposalContext, system: string, user: string) {
     this.o = o;
@@ -78,8 +79,9 @@ class Conversation {
   }
 
   async run(client: OpenAI): Promise<Proposal> {
+    this.deadline = AbortSignal.timeout(this.o.timeoutS * 1000);
     const signal = AbortSignal.any([
-      AbortSignal.timeout(this.o.timeoutS * 1000),
+      this.deadline,
       ...(this.context.signal ? [this.context.signal] : []),
     ]);
     while (this.failures.length < this.o.maxAttempts) {
@@ -114,10 +116,12 @@ class Conversation {
         { signal },
       );
     } catch (error) {
-      throw this.failed(
-        `the model's API failed: ${error instanceof Error ? error.message : String(error)}`,
-        error,
-      );
+      if (this.deadline?.aborted) {
+        throw this.failed(`the proposal ran past its timeout of ${this.o.timeoutS}s`, error);
+      }
+      if (this.context.signal?.aborted) throw this.failed("the proposal was interrupted", error);
+      const why = error instanceof Error ? error.message : String(error);
+      throw this.failed(`the model's API failed: ${why}`, error);
     }
     this.count(reply);
     return reply;
