@@ -119,6 +119,25 @@ export const LlmProposerConfig = z.strictObject({
   }),
 });
 
+/** GitHub mode: where experiments run. */
+export const RunnerConfig = z.strictObject({
+  workflow: z
+    .string()
+    .regex(/^[\w.-]+\.ya?ml$/, "a workflow file name in .github/workflows, e.g. autoopt-experiment.yml")
+    .default("autoopt-experiment.yml"),
+  runs_on: z
+    .array(z.string().min(1))
+    .min(1)
+    .default(["self-hosted", "gpu"])
+    .meta({ description: "Labels of the self-hosted runners that run experiments." }),
+  action: z
+    .string()
+    .regex(/^[\w.-]+\/[\w.-]+(\/[\w./-]+)?@[\w./-]+$/, "owner/repo@ref, e.g. autoopt/autoopt@v1")
+    .default("autoopt/autoopt@v1")
+    .meta({ description: "The autoopt action the experiment workflow uses." }),
+  retention_days: z.number().int().min(1).max(90).default(30),
+});
+
 export const ProposerConfig = z.discriminatedUnion("kind", [
   SearchProposerConfig,
   LlmProposerConfig,
@@ -137,7 +156,7 @@ export const Config = z
     ratchet: RatchetConfig.prefault({}),
     session: SessionConfig.prefault({}),
     proposer: ProposerConfig.default({ kind: "search", max_changes: 2 }),
-    runner: z.strictObject({ workflow: z.string().default("autoopt-experiment.yml") }).prefault({}),
+    runner: RunnerConfig.prefault({}),
     promotion: z.strictObject({ heldout: z.string().optional() }).prefault({}),
   })
   .meta({ title: "autoopt.yml", description: "Configuration of an autoopt optimization session." });

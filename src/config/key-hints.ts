@@ -53,6 +53,9 @@ const EXAMPLES: Readonly<Record<string, string>> = {
   "proposer.precheck": "precheck: python3 -m py_compile train.py",
   runner: "runner: { workflow: autoopt-experiment.yml }",
   "runner.workflow": "workflow: autoopt-experiment.yml",
+  "runner.runs_on": "runs_on: [self-hosted, gpu]",
+  "runner.action": "action: autoopt/autoopt@v1",
+  "runner.retention_days": "retention_days: 30",
   promotion: "promotion: { heldout: python prepare.py --split test }",
   "promotion.heldout": "heldout: python prepare.py --split test",
 };
