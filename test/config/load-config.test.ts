@@ -63,7 +63,12 @@ describe("loadConfig on a valid file", () => {
       ratchet: { min_delta: 0.001, baseline_repeats: 3, noise_sigmas: 2, confirm: 1 },
       session: { max_experiments: 50, max_hours: 8, parallel: 2, seed: 0 },
       proposer: { kind: "search", max_changes: 2 },
-      runner: { workflow: "autoopt-experiment.yml" },
+      runner: {
+        workflow: "autoopt-experiment.yml",
+        runs_on: ["self-hosted", "gpu"],
+        action: "autoopt/autoopt@v1",
+        retention_days: 30,
+      },
       promotion: {},
     });
   });
