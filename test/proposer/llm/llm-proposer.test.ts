@@ -6,18 +6,14 @@ import {
   ProposalFailedError,
   TokenCapError,
 } from "../../../src/proposer/index.ts";
-import { completion, context, GOOD_EDIT, scriptModel, submit } from "./openai-fixtures.ts";
-
-const OPTIONS: LlmProposerOptions = {
-  model: "gpt-4.1-mini",
-  apiKey: "sk-test",
-  maxTokensPerProposal: 100_000,
-  promptTokens: 8000,
-  maxToolCalls: 10,
-  maxAttempts: 3,
-  timeoutS: 30,
-  maxRetries: 2,
-};
+import {
+  completion,
+  context,
+  GOOD_EDIT,
+  PROPOSER_OPTIONS as OPTIONS,
+  scriptModel,
+  submit,
+} from "./openai-fixtures.ts";
 
 beforeAll(() => nock.disableNetConnect());
 afterEach(() => {

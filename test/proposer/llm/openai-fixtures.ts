@@ -1,5 +1,5 @@
 import nock from "nock";
-import type { ProposalContext } from "../../../src/proposer/index.ts";
+import type { LlmProposerOptions, ProposalContext } from "../../../src/proposer/index.ts";
 
 export const API = "https://api.openai.com";
 
@@ -157,4 +157,16 @@ export const GOOD_EDIT = {
   description: "ORDER 2 → 3",
   hypothesis: "Longer contexts cut bits per byte; exp-2 showed shorter ones hurt badly.",
   edits: [{ path: "train.py", search: "ORDER = 2", replace: "ORDER = 3" }],
+};
+
+/** Options of the proposer under test: small caps, no HTTP retries unless a test asks. */
+export const PROPOSER_OPTIONS: LlmProposerOptions = {
+  model: "gpt-4.1-mini",
+  apiKey: "sk-test",
+  maxTokensPerProposal: 100_000,
+  promptTokens: 8000,
+  maxToolCalls: 10,
+  maxAttempts: 3,
+  timeoutS: 30,
+  maxRetries: 2,
 };
