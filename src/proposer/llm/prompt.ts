@@ -86,11 +86,11 @@ function ledger(
   budget: number,
 ): string {
   const judged = history.filter((h) => h.kind !== "confirm");
-  const header = `| exp | status | ${context.metric.name} | Δ | description | reason |\n|---|---|---|---|---|---|`;
+  const header = `| exp | status | ${context.metric.name} | Δ | description | hypothesis | reason |\n|---|---|---|---|---|---|---|`;
   const rows: string[] = [];
   let used = estimateTokens(header);
   for (const h of [...judged].reverse()) {
-    const row = `| ${h.experiment} | ${h.outcome ?? "running"} | ${fmt(h.value)} | ${fmt(h.delta)} | ${cell(h.description)} | ${cell(h.reason ?? "")} |`;
+    const row = `| ${h.experiment} | ${h.outcome ?? "running"} | ${fmt(h.value)} | ${fmt(h.delta)} | ${cell(h.description)} | ${cell(h.hypothesis ?? "", 80)} | ${cell(h.reason ?? "")} |`;
     used += estimateTokens(row);
     if (used > budget) break;
     rows.push(row);
@@ -135,9 +135,9 @@ async function diffs(context: ProposalContext, budget: number): Promise<string> 
     : "";
 }
 
-function cell(text: string): string {
+function cell(text: string, max = 120): string {
   const flat = text.replace(/[|\n\r]+/g, " ").trim();
-  return flat.length > 120 ? `${flat.slice(0, 117)}…` : flat;
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
 
 function fmt(value: number | undefined): string {

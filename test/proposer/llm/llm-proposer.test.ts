@@ -38,7 +38,7 @@ describe("LlmProposer at the OpenAI HTTP boundary", () => {
     expect(requests[0]?.tools?.map((t) => t.function.name)).toEqual(["submit_proposal"]);
     const user = requests[0]?.messages[1]?.content ?? "";
     expect(user).toContain("Lower val_bpb.");
-    expect(user).toContain("| 2 | discard | 3.56 | -0.47 | ORDER 2 → 1 | not better |");
+    expect(user).toContain("| 2 | discard | 3.56 | -0.47 | ORDER 2 → 1 |  | not better |");
     expect(user).toContain("ORDER = 2");
     expect(JSON.stringify(proposal?.transcript)).toContain("submit_proposal");
   });
