@@ -9,6 +9,7 @@ import { count, error, size } from "./format.ts";
 import { grepFiles } from "./grep-files.ts";
 import { listFiles } from "./list-files.ts";
 import { formatPage, PAGE_BUDGET, type Page, pageLines, textSource } from "./page-lines.ts";
+import { riskyPattern } from "./risky-pattern.ts";
 import { sqlTable } from "./sql-table.ts";
 import {
   DiffArgs,
@@ -168,6 +169,11 @@ export class ArchiveTools {
   }
 
   private search(a: z.output<typeof GrepArgs>): string | Promise<string> {
+    if (riskyPattern(a.pattern)) {
+      return error(
+        "the pattern repeats a group that itself repeats (like (a+)+), which can take exponential time; drop the outer repetition or search for a plainer piece of text",
+      );
+    }
     let regex: RegExp;
     try {
       regex = new RegExp(a.pattern, a.ignore_case ? "gim" : "gm");
