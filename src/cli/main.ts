@@ -4,6 +4,7 @@ import { initCommand } from "./commands/init.ts";
 import { reportCommand } from "./commands/report.ts";
 import { runCommand } from "./commands/run.ts";
 import { statusCommand } from "./commands/status.ts";
+import { parseRunnerLabels } from "./github-templates.ts";
 
 function duration(value: string): number {
   const seconds = parseDuration(value);
@@ -19,6 +20,14 @@ function positiveInt(value: string): number {
   return n;
 }
 
+function runnerLabels(value: string): string[] {
+  try {
+    return parseRunnerLabels(value);
+  } catch (error) {
+    throw new InvalidArgumentError(error instanceof Error ? error.message : String(error));
+  }
+}
+
 export function program(env: NodeJS.ProcessEnv, cwd: string): Command {
   const cli = new Command("autoopt").description(
     "Autonomous optimization loops: propose, run, keep what beats the best.",
@@ -26,10 +35,23 @@ export function program(env: NodeJS.ProcessEnv, cwd: string): Command {
   cli.showHelpAfterError();
   cli
     .command("init")
-    .description("write autoopt.yml and program.md in this repository")
+    .description("write autoopt.yml and program.md (--github: the files the autoopt App needs)")
     .option("--force", "overwrite existing files")
-    .action(async (o: { force?: boolean }) => {
-      await initCommand({ cwd, env, force: o.force ?? false, out: process.stdout });
+    .option("--github", "write .github/autoopt.yml and the experiment workflow for the autoopt App")
+    .option(
+      "--runs-on <labels>",
+      "with --github: comma-separated labels of the runners (default: self-hosted,gpu)",
+      runnerLabels,
+    )
+    .action(async (o: { force?: boolean; github?: boolean; runsOn?: string[] }) => {
+      await initCommand({
+        cwd,
+        env,
+        force: o.force ?? false,
+        github: o.github ?? false,
+        ...(o.runsOn === undefined ? {} : { runsOn: o.runsOn }),
+        out: process.stdout,
+      });
     });
   cli
     .command("run")
