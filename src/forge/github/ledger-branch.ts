@@ -1,0 +1,157 @@
+import { setTimeout as delay } from "node:timers/promises";
+import type { LedgerEvent } from "../../core/index.ts";
+import { GitHubApi, type GitHubRequest } from "./github-api.ts";
+import { GitHubApiError } from "./github-api-error.ts";
+import type { GitHubClient, NewTreeEntry } from "./github-client.ts";
+import { eventKey, ledgerText, parseLedger } from "./ledger-lines.ts";
+import { sessionRefs } from "./session-refs.ts";
+import { TreeReader } from "./tree-reader.ts";
+
+export interface LedgerBranchOptions {
+  octokit: GitHubClient;
+  owner: string;
+  repo: string;
+  session: string;
+  onRequest?: (request: GitHubRequest) => void;
+  /** Compare-and-swap attempts before giving up (default 5). */
+  tries?: number;
+  /** Waits between attempts; tests pass one that does not sleep. */
+  sleep?: (ms: number) => Promise<void>;
+  /** Jitter source in [0, 1), so replicas that collided do not collide again. */
+  random?: () => number;
+}
+
+/** What the session's files say besides the ledger, rendered from every event. */
+export interface LedgerRender {
+  resultsTsv: string;
+  session: unknown;
+}
+
+export const LEDGER_FILES = {
+  ledger: "ledger.jsonl",
+  results: "results.tsv",
+  session: "session.json",
+} as const;
+
+/**
+ * A session's durable state in git, on the orphan branch `autoopt/<session>/ledger`: the JSONL
+ * ledger, results.tsv and session.json. Each append is one commit whose parent is the head it
+ * read, published with a fast-forward-only ref update, so concurrent writers (App replicas,
+ * redelivered webhooks) serialize through GitHub and a repeated append is a no-op.
+ */
+export class LedgerBranch {
+  readonly ref: string;
+  private readonly api: GitHubApi;
+  private readonly trees: TreeReader;
+  private readonly tries: number;
+  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly random: () => number;
+  private last: { head: string; events: LedgerEvent[] } | undefined;
+
+  constructor(options: LedgerBranchOptions) {
+    this.ref = sessionRefs(options.session).ledger;
+    this.api = new GitHubApi(options);
+    this.trees = new TreeReader(this.api);
+    this.tries = options.tries ?? 5;
+    this.sleep = options.sleep ?? ((ms) => delay(ms));
+    this.random = options.random ?? Math.random;
+  }
+
+  /** REST calls made so far, failed ones included. */
+  get requests(): number {
+    return this.api.requests;
+  }
+
+  /** Every event on the branch, and the commit they were read from (none before the first append). */
+  async load(): Promise<{ events: LedgerEvent[]; head?: string }> {
+    const head = await this.api.getRef(this.ref);
+    if (head === undefined) return { events: [] };
+    return { events: [...(await this.eventsAt(head))], head };
+  }
+
+  /**
+   * Appends the events not on the branch yet (same content = already there: a redelivery), with
+   * results.tsv and session.json rendered from the whole ledger. Retries when another writer
+   * moved the branch meanwhile.
+   */
+  async append(events: LedgerEvent[], render: (all: LedgerEvent[]) => LedgerRender): Promise<void> {
+    let lost: GitHubApiError | undefined;
+    for (let attempt = 1; attempt <= this.tries; attempt++) {
+      if (attempt > 1) await this.sleep(backoff(attempt, this.random()));
+      lost = await this.tryAppend(events, render);
+      if (lost === undefined) return;
+    }
+    throw new Error(
+      `could not append to refs/${this.ref} in ${this.api.owner}/${this.api.repo}: another writer moved it before each of ${this.tries} tries; retry later, or check that no runaway process is writing to the branch`,
+      { cause: lost },
+    );
+  }
+
+  /** One compare-and-swap; the error when another writer got there first. */
+  private async tryAppend(
+    events: LedgerEvent[],
+    render: (all: LedgerEvent[]) => LedgerRender,
+  ): Promise<GitHubApiError | undefined> {
+    const head = await this.api.getRef(this.ref);
+    const existing = head === undefined ? [] : await this.eventsAt(head);
+    const present = new Set(existing.map(eventKey));
+    const fresh = events.filter((event) => !present.has(eventKey(event)));
+    if (fresh.length === 0) return undefined;
+    const all = [...existing, ...fresh];
+    const tree = await this.writeTree(all, render(all), head);
+    const commit = await this.api.createCommit(
+      message(fresh),
+      tree,
+      head === undefined ? [] : [head],
+    );
+    try {
+      if (head === undefined) await this.api.createRef(this.ref, commit);
+      else await this.api.updateRef(this.ref, commit, false);
+    } catch (error) {
+      const raced = head === undefined ? /already exists/i : /fast.?forward/i;
+      if (error instanceof GitHubApiError && error.is(422, raced)) return error;
+      throw error;
+    }
+    this.last = { head: commit, events: all };
+    return undefined;
+  }
+
+  private async writeTree(
+    all: LedgerEvent[],
+    rendered: LedgerRender,
+    head: string | undefined,
+  ): Promise<string> {
+    const files: [string, string][] = [
+      [LEDGER_FILES.ledger, ledgerText(all)],
+      [LEDGER_FILES.results, rendered.resultsTsv],
+      [LEDGER_FILES.session, `${JSON.stringify(rendered.session, null, 2)}\n`],
+    ];
+    const entries: NewTreeEntry[] = [];
+    for (const [path, content] of files) {
+      entries.push({ path, mode: "100644", type: "blob", sha: await this.api.createBlob(content) });
+    }
+    // On top of the head's tree, so files a person added to the branch (a README) survive.
+    const base = head === undefined ? undefined : await this.trees.treeOf(head);
+    return this.api.createTree(entries, base);
+  }
+
+  private async eventsAt(head: string): Promise<LedgerEvent[]> {
+    if (this.last?.head === head) return this.last.events;
+    const { entries } = await this.trees.snapshot(head);
+    const file = entries.get(LEDGER_FILES.ledger);
+    const where = `${LEDGER_FILES.ledger} on refs/${this.ref} at ${head}`;
+    const events = file === undefined ? [] : parseLedger(await this.api.getBlob(file.sha), where);
+    this.last = { head, events };
+    return events;
+  }
+}
+
+/** 100–200 ms, then 200–400 ms, 400–800 ms…: exponential, with jitter. */
+function backoff(attempt: number, random: number): number {
+  return Math.round(100 * 2 ** (attempt - 2) * (1 + random));
+}
+
+function message(events: readonly LedgerEvent[]): string {
+  const labels = events.map((e) => ("experiment" in e ? `${e.type} exp-${e.experiment}` : e.type));
+  return `autoopt ledger: ${labels.join(", ")}`;
+}

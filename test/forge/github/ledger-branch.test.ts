@@ -1,0 +1,228 @@
+import { describe, expect, it } from "vitest";
+import type { LedgerEvent } from "../../../src/core/index.ts";
+import {
+  GitHubApiError,
+  LedgerBranch,
+  type LedgerRender,
+  sessionRefs,
+} from "../../../src/forge/github/index.ts";
+import { GitHubMock, octokit, rejected, useNock } from "./github-mock.ts";
+import { OWNER, REPO, sha } from "./github-shapes.ts";
+
+useNock();
+
+const REF = sessionRefs("nov27").ledger;
+
+// Keys in the order the LedgerEvent schema writes them, so the expected lines are JSON.stringify.
+const started: LedgerEvent = {
+  at: "2026-03-01T10:00:00.000Z",
+  type: "session",
+  session: "nov27",
+  base_sha: sha("main"),
+  metric: { name: "val_bpb", goal: "minimize" },
+  settings: { parallel: 1 },
+};
+const proposed: LedgerEvent = {
+  at: "2026-03-01T10:05:00.000Z",
+  type: "proposed",
+  experiment: 1,
+  kind: "candidate",
+  sha: sha("cand"),
+  parent: sha("main"),
+  description: "lr 2x",
+};
+const resumed: LedgerEvent = { at: "2026-03-01T11:00:00.000Z", type: "resumed" };
+const stopped: LedgerEvent = { at: "2026-03-01T12:00:00.000Z", type: "stopped", reason: "done" };
+
+function jsonl(events: readonly LedgerEvent[]): string {
+  return events.map((e) => `${JSON.stringify(e)}\n`).join("");
+}
+
+function render(all: LedgerEvent[]): LedgerRender {
+  return {
+    resultsTsv: `commit\tval_bpb\tmemory_gb\tstatus\tdescription\n# ${all.length}\n`,
+    session: { events: all.length },
+  };
+}
+
+function branch(options: { sleeps?: number[]; tries?: number } = {}) {
+  const rendered: LedgerEvent[][] = [];
+  const ledger = new LedgerBranch({
+    octokit: octokit(),
+    owner: OWNER,
+    repo: REPO,
+    session: "nov27",
+    sleep: async (ms) => {
+      options.sleeps?.push(ms);
+    },
+    random: () => 0.5,
+    ...(options.tries === undefined ? {} : { tries: options.tries }),
+  });
+  const recording = (all: LedgerEvent[]) => {
+    rendered.push(all);
+    return render(all);
+  };
+  return { ledger, rendered, render: recording };
+}
+
+/** The reads of one head: its commit, its tree, its ledger.jsonl. */
+function reads(mock: GitHubMock, head: string, text: string): GitHubMock {
+  return mock
+    .getCommit(head, sha(`tree ${head}`), [])
+    .getTree(sha(`tree ${head}`), [
+      { path: "ledger.jsonl", sha: sha(`ledger ${head}`) },
+      { path: "results.tsv", sha: sha(`results ${head}`) },
+      { path: "session.json", sha: sha(`session ${head}`) },
+    ])
+    .getBlob(sha(`ledger ${head}`), text);
+}
+
+/** The writes of one append: three blobs, a tree (on the head's, if any), a commit on the head. */
+function writes(mock: GitHubMock, all: LedgerEvent[], commit: string, head?: string): GitHubMock {
+  const { resultsTsv, session } = render(all);
+  const blob = (name: string) => sha(`${name} ${commit}`);
+  return mock
+    .createBlob(jsonl(all), blob("ledger"))
+    .createBlob(resultsTsv, blob("results"))
+    .createBlob(`${JSON.stringify(session, null, 2)}\n`, blob("session"))
+    .createTree(
+      {
+        tree: [
+          { path: "ledger.jsonl", mode: "100644", type: "blob", sha: blob("ledger") },
+          { path: "results.tsv", mode: "100644", type: "blob", sha: blob("results") },
+          { path: "session.json", mode: "100644", type: "blob", sha: blob("session") },
+        ],
+        ...(head === undefined ? {} : { base_tree: sha(`tree ${head}`) }),
+      },
+      sha(`tree ${commit}`),
+    )
+    .createCommit(
+      {
+        message: `autoopt ledger: ${all.at(-1)?.type}`,
+        tree: sha(`tree ${commit}`),
+        parents: head === undefined ? [] : [head],
+      },
+      commit,
+    );
+}
+
+describe("LedgerBranch.load", () => {
+  it("is empty before the first append", async () => {
+    new GitHubMock().getRef(REF, undefined);
+    expect(await branch().ledger.load()).toEqual({ events: [] });
+  });
+
+  it("reads and validates every event, with the head it read", async () => {
+    reads(new GitHubMock().getRef(REF, sha("h1")), sha("h1"), jsonl([started, proposed]));
+    const { ledger } = branch();
+    expect(await ledger.load()).toEqual({ events: [started, proposed], head: sha("h1") });
+    expect(ledger.requests).toBe(4);
+  });
+
+  it("names the line that is not JSON", async () => {
+    reads(new GitHubMock().getRef(REF, sha("h1")), sha("h1"), `${jsonl([started])}{"at": oops\n`);
+    await expect(branch().ledger.load()).rejects.toThrow(
+      `ledger.jsonl on refs/heads/autoopt/nov27/ledger at ${sha("h1")}, line 2 is not JSON`,
+    );
+  });
+
+  it("names the line that is not a ledger event, and what is wrong with it", async () => {
+    const bad = JSON.stringify({ ...proposed, experiment: 0 });
+    reads(new GitHubMock().getRef(REF, sha("h1")), sha("h1"), `${jsonl([started])}\n${bad}\n`);
+    await expect(branch().ledger.load()).rejects.toThrow(
+      /, line 3 is not a ledger event \(experiment: /,
+    );
+  });
+});
+
+describe("LedgerBranch.append", () => {
+  it("creates the branch as an orphan on the first append", async () => {
+    writes(new GitHubMock().getRef(REF, undefined), [started], sha("c1")).createRef(REF, sha("c1"));
+    const b = branch();
+    await b.ledger.append([started], b.render);
+    expect(b.rendered).toEqual([[started]]);
+  });
+
+  it("retries after losing the compare-and-swap, on the head that won", async () => {
+    const mock = reads(new GitHubMock().getRef(REF, sha("h1")), sha("h1"), jsonl([started]));
+    writes(mock, [started, stopped], sha("lost"), sha("h1"))
+      .updateRef(REF, sha("lost"), false, rejected("Update is not a fast forward"))
+      .getRef(REF, sha("h2"));
+    reads(mock, sha("h2"), jsonl([started, proposed]));
+    writes(mock, [started, proposed, stopped], sha("c3"), sha("h2")).updateRef(
+      REF,
+      sha("c3"),
+      false,
+    );
+    const sleeps: number[] = [];
+    const b = branch({ sleeps });
+    await b.ledger.append([stopped], b.render);
+    expect(b.rendered.at(-1)).toEqual([started, proposed, stopped]);
+    expect(sleeps).toEqual([150]);
+  });
+
+  it("re-reads when another replica created the branch first, and does not repeat its events", async () => {
+    const mock = writes(new GitHubMock().getRef(REF, undefined), [started], sha("mine"));
+    mock.createRef(
+      REF,
+      sha("mine"),
+      rejected("Reference already exists", "git/refs#create-a-reference"),
+    );
+    reads(mock.getRef(REF, sha("theirs")), sha("theirs"), jsonl([started]));
+    const b = branch();
+    await b.ledger.append([started], b.render);
+  });
+
+  it("does not append events that are there already (a repeated delivery)", async () => {
+    reads(new GitHubMock().getRef(REF, sha("h1")), sha("h1"), jsonl([started, resumed]));
+    const b = branch();
+    const again = { type: "resumed", at: "2026-03-01T11:00:00.000Z" } as const; // other key order
+    await b.ledger.append([again], b.render);
+    expect(b.rendered).toEqual([]);
+  });
+
+  it("appends only the events of a batch that are not there yet", async () => {
+    const mock = reads(
+      new GitHubMock().getRef(REF, sha("h1")),
+      sha("h1"),
+      jsonl([started, resumed]),
+    );
+    writes(mock, [started, resumed, stopped], sha("c2"), sha("h1")).updateRef(
+      REF,
+      sha("c2"),
+      false,
+    );
+    const b = branch();
+    await b.ledger.append([resumed, stopped], b.render);
+  });
+
+  it("reuses what load read when the head has not moved", async () => {
+    const mock = reads(new GitHubMock().getRef(REF, sha("h1")), sha("h1"), jsonl([started]));
+    writes(mock.getRef(REF, sha("h1")), [started, resumed], sha("c2"), sha("h1")).updateRef(
+      REF,
+      sha("c2"),
+      false,
+    );
+    const b = branch();
+    await b.ledger.load();
+    await b.ledger.append([resumed], b.render);
+    expect(b.ledger.requests).toBe(4 + 1 + 6);
+  });
+
+  it("gives up after its tries, with the last rejection as the cause", async () => {
+    const mock = reads(new GitHubMock().getRef(REF, sha("h1")), sha("h1"), jsonl([started]));
+    writes(mock, [started, stopped], sha("c2"), sha("h1"))
+      .updateRef(REF, sha("c2"), false, rejected("Update is not a fast forward"))
+      .getRef(REF, sha("h1"));
+    writes(mock, [started, stopped], sha("c2"), sha("h1")).updateRef(
+      REF,
+      sha("c2"),
+      false,
+      rejected("Update is not a fast forward"),
+    );
+    const b = branch({ tries: 2 });
+    const error = await b.ledger.append([stopped], b.render).catch((e: unknown) => e);
+    expect(String(error)).toMatch(/another writer moved it before each of 2 tries/);
+    expect(error).toHaveProperty("cause", expect.any(GitHubApiError));
+  });
+});
