@@ -123,7 +123,10 @@ export const LlmProposerConfig = z.strictObject({
 export const RunnerConfig = z.strictObject({
   workflow: z
     .string()
-    .regex(/^[\w.-]+\.ya?ml$/, "a workflow file name in .github/workflows, e.g. autoopt-experiment.yml")
+    .regex(
+      /^[\w.-]+\.ya?ml$/,
+      "a workflow file name in .github/workflows, e.g. autoopt-experiment.yml",
+    )
     .default("autoopt-experiment.yml"),
   runs_on: z
     .array(z.string().min(1))

@@ -1,0 +1,107 @@
+import { join } from "node:path";
+import type { Config } from "../config/index.ts";
+import type { Result } from "../core/result.ts";
+import { runExperiment } from "../runner/run-experiment.ts";
+import type { ActionIO } from "./action-io.ts";
+import { experimentParentEnv } from "./experiment-parent-env.ts";
+import { experimentSeed } from "./experiment-seed.ts";
+import { type ActionInputs, readInputs } from "./inputs.ts";
+import { prepareWorkspace, type Workspace } from "./prepare-workspace.ts";
+import type { GpuQuery } from "./query-gpu.ts";
+import { recordResult } from "./record-result.ts";
+import { runnerIdentity } from "./runner-identity.ts";
+import type { ArtifactUploader, RetryPolicy } from "./upload-with-retry.ts";
+
+export interface ActionDeps {
+  env: Readonly<Record<string, string | undefined>>;
+  io: ActionIO;
+  uploader: ArtifactUploader;
+  /** Never rejects: an nvidia-smi that fails is `ok: false`. */
+  queryGpu: () => Promise<GpuQuery>;
+  /** `process.platform process.arch`, for runners that do not set RUNNER_OS. */
+  platform: string;
+  /** Aborted when the job is cancelled: the experiment's process group is killed. */
+  signal?: AbortSignal;
+  retry?: RetryPolicy;
+}
+
+/**
+ * The whole step: inputs → workspace checks → one experiment (the same runner as local mode)
+ * → artifact, outputs and summary. A crash, timeout or invalid candidate is a result and the
+ * step succeeds; a misconfiguration throws an ActionError that says what to fix.
+ */
+export async function runAction(deps: ActionDeps): Promise<Result> {
+  const inputs = readInputs(deps.env);
+  if (inputs.token) deps.io.setSecret(inputs.token);
+  // nvidia-smi takes a noticeable fraction of a second; let it run while git works.
+  const gpu = deps.queryGpu();
+  const ws = await prepareWorkspace(deps.env, inputs, (m) => deps.io.info(m));
+  const result = await runOnce(deps, inputs, ws, await gpu);
+  if (deps.signal?.aborted) {
+    throw new Error(
+      `the job was cancelled while ${inputs.experiment} ran: its processes were killed and no result was recorded`,
+    );
+  }
+  announce(result, ws.config, deps.io);
+  await recordResult({
+    result,
+    config: ws.config,
+    archiveDir: archiveDirOf(ws, inputs),
+    retentionDays: inputs["retention-days"] ?? ws.config.runner.retention_days,
+    uploader: deps.uploader,
+    io: deps.io,
+    ...(deps.retry ? { retry: deps.retry } : {}),
+  });
+  return result;
+}
+
+async function runOnce(
+  deps: ActionDeps,
+  inputs: ActionInputs,
+  ws: Workspace,
+  gpu: GpuQuery,
+): Promise<Result> {
+  if (!gpu.ok) deps.io.warning(`${gpu.reason}; the result will not name this runner's GPU`);
+  const parent = experimentParentEnv(deps.env, ws.config);
+  if (parent.refused.length > 0) {
+    deps.io.warning(
+      `run.pass_env lists ${parent.refused.join(", ")}: the action never hands the runner's credentials to an experiment, so they are left out`,
+    );
+  }
+  try {
+    return await runExperiment({
+      workdir: ws.repo.dir,
+      archiveDir: archiveDirOf(ws, inputs),
+      config: ws.config,
+      session: inputs.session,
+      experiment: inputs.experiment,
+      candidateSha: ws.candidateSha,
+      baseSha: inputs["base-sha"],
+      seed: experimentSeed(ws.config, inputs.experiment),
+      split: "search",
+      parentEnv: parent.env,
+      runner: runnerIdentity(deps.env, ws.config, gpu.ok ? gpu.gpu : undefined, deps.platform),
+      ...(deps.signal ? { signal: deps.signal } : {}),
+      onStart: ({ pid }) => deps.io.info(`started \`${ws.config.run.command}\` (pid ${pid})`),
+    });
+  } catch (error) {
+    throw new Error(`${inputs.experiment} could not be run`, { cause: error });
+  }
+}
+
+function archiveDirOf(ws: Workspace, inputs: ActionInputs): string {
+  return join(ws.tempRoot, inputs.session, inputs.experiment);
+}
+
+/** Says how the run went as an annotation; only a misconfiguration fails the job. */
+function announce(result: Result, config: Config, io: ActionIO): void {
+  const value = result.metrics[config.metric.name];
+  if (result.status === "ok") {
+    const metric = value === undefined ? "" : `: ${config.metric.name} = ${value}`;
+    io.notice(`${result.experiment} ran ok${metric}`);
+    return;
+  }
+  io.warning(
+    `${result.experiment} is ${result.status}: ${result.reason ?? "no reason given"}. That is the experiment's result, recorded for the App, not a failure of this job`,
+  );
+}
