@@ -55,7 +55,7 @@ function rank(constants: Constant[], knobs: Map<string, Knob>, random: () => num
     if (!k) return 4 + random();
     const converged = k.step < MIN_STEP ? -10 : 0;
     // One direction failed: the other one is the most informative next try.
-    const otherWayOpen = !k.preferred && k.failed.length === 1 ? 2 : 0;
+    const otherWayOpen = !k.preferred && k.failed.length === 1 ? 4 : 0;
     return (
       (k.preferred ? 3 : 0) + otherWayOpen + k.step / INITIAL_STEP + converged + random() * 0.5
     );
