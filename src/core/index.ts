@@ -11,6 +11,7 @@ export {
   experiment,
   type Phase,
   replay,
+  type SessionMeta,
   type SessionState,
 } from "./session-state.ts";
 export { type Settings, settingsFromConfig } from "./settings.ts";

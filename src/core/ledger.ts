@@ -111,6 +111,39 @@ export const RebaseFailed = z.object({
   reason: z.string(),
 });
 
+/** A run of an experiment was started somewhere that gives it an id: a GitHub Actions run. */
+export const Dispatched = z.object({
+  ...Base,
+  type: z.literal("dispatched"),
+  experiment: z.number().int().min(1),
+  run_id: z.number().int(),
+  /** Where a person can watch the run. */
+  run_url: z.string(),
+  /** API requests the session had made up to this dispatch, for requests-per-experiment figures. */
+  api_requests: z.number().int().min(0).optional(),
+});
+
+/**
+ * Facts about a session that no decision depends on: where it was started and reports, and what
+ * it was started with. Each field, when present, replaces the one recorded before.
+ */
+export const MetaUpdated = z.object({
+  ...Base,
+  type: z.literal("meta"),
+  issue: z.number().int().optional(),
+  default_branch: z.string().optional(),
+  /** The validated config the session runs with, start options applied. */
+  config: z.unknown().optional(),
+  status_comment_id: z.number().int().optional(),
+  promotion_pr: z.number().int().optional(),
+  /** The session is over for good (its promotion was merged): nothing reopens it. */
+  closed: z.boolean().optional(),
+  api_requests: z.number().int().min(0).optional(),
+});
+
+/** Something that happened to a session that changes nothing in it, kept for the record. */
+export const Note = z.object({ ...Base, type: z.literal("note"), message: z.string() });
+
 export const Resumed = z.object({ ...Base, type: z.literal("resumed") });
 export const Stopped = z.object({ ...Base, type: z.literal("stopped"), reason: z.string() });
 
@@ -121,6 +154,9 @@ export const LedgerEvent = z.discriminatedUnion("type", [
   Interrupted,
   RebaseFailed,
   ProposalFailed,
+  Dispatched,
+  MetaUpdated,
+  Note,
   Resumed,
   Stopped,
 ]);
@@ -128,3 +164,5 @@ export type LedgerEvent = z.infer<typeof LedgerEvent>;
 export type SessionStarted = z.infer<typeof SessionStarted>;
 export type Proposed = z.infer<typeof Proposed>;
 export type Finished = z.infer<typeof Finished>;
+export type Dispatched = z.infer<typeof Dispatched>;
+export type MetaUpdated = z.infer<typeof MetaUpdated>;

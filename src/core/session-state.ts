@@ -1,4 +1,11 @@
-import type { Decision, ExperimentKind, LedgerEvent, RunSummary } from "./ledger.ts";
+import type {
+  Decision,
+  Dispatched,
+  ExperimentKind,
+  LedgerEvent,
+  MetaUpdated,
+  RunSummary,
+} from "./ledger.ts";
 import { mean, stdev } from "./noise.ts";
 
 /** Where an experiment stands: `running` until finished; `final` once its verdict is in. */
@@ -22,6 +29,19 @@ export interface Experiment {
   outcome?: "baseline" | "keep" | "discard" | "crash";
   proposedAt: string;
   finishedAt?: string;
+  /** The run that executes it, where runs have ids (GitHub Actions). */
+  dispatch?: { runId: number; runUrl: string; apiRequests?: number };
+}
+
+/** What the ledger says about a session besides its experiments (see the `meta` event). */
+export interface SessionMeta {
+  issue?: number;
+  defaultBranch?: string;
+  config?: unknown;
+  statusCommentId?: number;
+  promotionPr?: number;
+  closed?: boolean;
+  apiRequests?: number;
 }
 
 export interface SessionState {
@@ -43,6 +63,9 @@ export interface SessionState {
   /** Milliseconds the session has been active, not counting time while nothing ran it. */
   activeMs: number;
   lastEventAt: string;
+  meta: SessionMeta;
+  /** Notes recorded, oldest first. */
+  notes: string[];
 }
 
 export function emptyState(): SessionState {
@@ -59,6 +82,8 @@ export function emptyState(): SessionState {
     failedProposals: { count: 0 },
     activeMs: 0,
     lastEventAt: "",
+    meta: {},
+    notes: [],
   };
 }
 
@@ -136,8 +161,40 @@ function reduce(s: SessionState, e: LedgerEvent): SessionState {
     case "resumed":
       delete s.stopped;
       break;
+    case "dispatched":
+      dispatch(s, e);
+      break;
+    case "meta":
+      s.meta = { ...s.meta, ...metaOf(e) };
+      break;
+    case "note":
+      s.notes.push(e.message);
+      break;
   }
   return s;
+}
+
+function dispatch(s: SessionState, e: Dispatched): void {
+  const x = experiment(s, e.experiment);
+  if (!x) return;
+  x.dispatch = {
+    runId: e.run_id,
+    runUrl: e.run_url,
+    ...(e.api_requests === undefined ? {} : { apiRequests: e.api_requests }),
+  };
+}
+
+/** The fields a `meta` event sets; absent ones leave what was recorded before. */
+function metaOf(e: MetaUpdated): SessionMeta {
+  return {
+    ...(e.issue === undefined ? {} : { issue: e.issue }),
+    ...(e.default_branch === undefined ? {} : { defaultBranch: e.default_branch }),
+    ...(e.config === undefined ? {} : { config: e.config }),
+    ...(e.status_comment_id === undefined ? {} : { statusCommentId: e.status_comment_id }),
+    ...(e.promotion_pr === undefined ? {} : { promotionPr: e.promotion_pr }),
+    ...(e.closed === undefined ? {} : { closed: e.closed }),
+    ...(e.api_requests === undefined ? {} : { apiRequests: e.api_requests }),
+  };
 }
 
 function setPhase(s: SessionState, id: number, phase: Phase): void {

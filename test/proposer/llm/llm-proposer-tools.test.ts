@@ -1,10 +1,6 @@
 import nock from "nock";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import {
-  LlmProposer,
-  type LlmProposerOptions,
-  ProposalFailedError,
-} from "../../../src/proposer/index.ts";
+import { LlmProposer, ProposalFailedError } from "../../../src/proposer/index.ts";
 import { buildTools, type ToolsFixture } from "../../archive/tools-fixture.ts";
 import {
   completion,

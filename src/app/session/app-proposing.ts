@@ -1,0 +1,189 @@
+import picomatch from "picomatch";
+import type { Config } from "../../config/index.ts";
+import {
+  experiment,
+  mean,
+  type SessionState,
+  type Settings,
+  type Tokens,
+  threshold,
+} from "../../core/index.ts";
+import { filesHash, historyOf } from "../../engine/index.ts";
+import type { Forge } from "../../forge/forge.ts";
+import {
+  type Proposal,
+  type ProposalContext,
+  ProposalFailedError,
+  type Proposer,
+  pathRuleProblem,
+  TokenCapError,
+} from "../../proposer/index.ts";
+
+interface HeadFiles {
+  head: string;
+  files: Map<string, string>;
+  program: string;
+}
+
+/** What asking the proposer came to (as in the engine's Proposing). */
+export type ProposalOutcome =
+  | { type: "made"; proposal: Proposal; hash: string; parent: string }
+  | { type: "failed"; reason: string; tokens?: Tokens }
+  | { type: "done"; reason: string; tokens?: Tokens };
+
+/**
+ * The App's counterpart of the engine's Proposing: the context comes from the ratchet head's
+ * files read through the forge, and nothing is archived on disk. App sessions give proposers no
+ * archive tools for now (the traces live in run artifacts, not in a local SQLite index); the
+ * diff of an earlier experiment is read from GitHub on demand.
+ */
+export class AppProposing {
+  private readonly forge: Forge;
+  private readonly proposer: Proposer;
+  private readonly config: Config;
+  private readonly settings: Settings;
+  private readonly editable: (path: string) => boolean;
+  private readonly locked: (path: string) => boolean;
+  private atHead: HeadFiles | undefined;
+  /** Files of the candidates committed on the current head, by commit, for when one is kept. */
+  private readonly candidates = new Map<string, HeadFiles>();
+
+  constructor(options: { forge: Forge; proposer: Proposer; config: Config; settings: Settings }) {
+    this.forge = options.forge;
+    this.proposer = options.proposer;
+    this.config = options.config;
+    this.settings = options.settings;
+    this.editable = picomatch([...options.config.editable], { dot: true });
+    const locked = options.config.locked;
+    this.locked = locked.length > 0 ? picomatch([...locked], { dot: true }) : () => false;
+  }
+
+  get kind(): string {
+    return this.proposer.kind;
+  }
+
+  async make(state: SessionState): Promise<ProposalOutcome> {
+    try {
+      return await this.makeNow(state);
+    } catch (error) {
+      if (error instanceof TokenCapError)
+        return { type: "done", reason: error.message, tokens: error.tokens };
+      if (!(error instanceof ProposalFailedError)) throw error;
+      return {
+        type: "failed",
+        reason: error.message,
+        ...(error.tokens ? { tokens: error.tokens } : {}),
+      };
+    }
+  }
+
+  private async makeNow(state: SessionState): Promise<ProposalOutcome> {
+    const { files, program } = await this.read(state.ratchetSha);
+    const tried = new Set(state.experiments.flatMap((e) => (e?.filesHash ? [e.filesHash] : [])));
+    tried.add(filesHash(files));
+    const hashOf = (changed: ReadonlyMap<string, string>) =>
+      filesHash(new Map([...files, ...changed]));
+    const context = this.context(state, { files, program }, (changed) =>
+      tried.has(hashOf(changed)),
+    );
+    const proposal = await this.proposer.propose(context);
+    if (proposal === undefined)
+      return { type: "done", reason: `the ${this.proposer.kind} proposer has nothing new to try` };
+    this.check(proposal, files);
+    const hash = hashOf(proposal.files);
+    if (tried.has(hash))
+      throw new ProposalFailedError(
+        `the ${this.proposer.kind} proposer repeated a candidate already tried`,
+      );
+    return { type: "made", proposal, hash, parent: state.ratchetSha };
+  }
+
+  /**
+   * The editable files and the direction at the ratchet head. A commit never changes, so they
+   * are read once per head: after a discard the next proposal costs no API request to read them.
+   */
+  private async read(head: string): Promise<HeadFiles> {
+    if (this.atHead?.head === head) return this.atHead;
+    const kept = this.candidates.get(head);
+    this.candidates.clear();
+    if (kept) {
+      this.atHead = kept;
+      return kept;
+    }
+    const paths = (await this.forge.listFiles(head)).filter((p) => this.isEditable(p));
+    const program = this.config.program;
+    const files = await this.forge.readFiles(head, [...paths, program]);
+    const text = files.get(program) ?? "";
+    if (!paths.includes(program)) files.delete(program);
+    this.atHead = { head, files, program: text };
+    return this.atHead;
+  }
+
+  /** Remembers a committed candidate's files: its tree is its parent's with the proposal applied. */
+  remember(sha: string, made: { proposal: Proposal; parent: string }): void {
+    if (this.atHead?.head !== made.parent) return;
+    const files = new Map([...this.atHead.files, ...made.proposal.files]);
+    const program = made.proposal.files.get(this.config.program) ?? this.atHead.program;
+    this.candidates.set(sha, { head: sha, files, program });
+  }
+
+  private context(
+    state: SessionState,
+    { files, program }: Pick<HeadFiles, "files" | "program">,
+    alreadyTried: (changed: ReadonlyMap<string, string>) => boolean,
+  ): ProposalContext {
+    return {
+      experiment: state.experiments.length + 1,
+      seed: this.settings.seed,
+      metric: this.settings.metric,
+      program,
+      files,
+      history: historyOf(state),
+      alreadyTried,
+      isEditable: (path) => this.isEditable(path),
+      rules: this.rules(state),
+      tokensUsed: state.tokensUsed,
+      diffOf: (n) => this.diffOf(state, n),
+    };
+  }
+
+  private async diffOf(state: SessionState, n: number): Promise<string | undefined> {
+    const x = experiment(state, n);
+    if (!x || x.sha === x.parent) return undefined;
+    return this.forge.diff(x.parent, x.sha).catch(() => undefined);
+  }
+
+  /** The one test of what a proposal may write: a plain relative path, editable, not locked. */
+  isEditable(path: string): boolean {
+    return pathRuleProblem(path) === undefined && this.editable(path) && !this.locked(path);
+  }
+
+  private rules(state: SessionState): ProposalContext["rules"] {
+    const { settings, config } = this;
+    const baseline = state.baselineValues.length > 0 ? mean(state.baselineValues) : undefined;
+    return {
+      editable: config.editable,
+      locked: config.locked,
+      budget_s: settings.budget_s,
+      threshold: threshold(settings.min_delta, settings.noise_sigmas, state.sigma),
+      sigma: state.sigma,
+      ...(state.best === undefined ? {} : { best: state.best }),
+      ...(baseline === undefined ? {} : { baseline }),
+    };
+  }
+
+  /** Edits outside scope never reach a commit: such a proposal fails (recorded), whatever the proposer. */
+  private check(proposal: Proposal, files: ReadonlyMap<string, string>): void {
+    const problems: string[] = [];
+    for (const [path, content] of proposal.files) {
+      if (!this.isEditable(path)) problems.push(`${path} is not an editable file`);
+      else if (files.get(path) === content) problems.push(`${path} is unchanged`);
+    }
+    if (proposal.files.size === 0) problems.push("it changes no file");
+    if (problems.length > 0) {
+      throw new ProposalFailedError(
+        `the ${this.proposer.kind} proposer returned an invalid proposal: ${problems.join("; ")}`,
+      );
+    }
+  }
+}

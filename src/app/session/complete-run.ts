@@ -1,0 +1,60 @@
+import { experiment } from "../../core/index.ts";
+import { concludeRun } from "./conclude-run.ts";
+import { dispatchExperiment, findRun, markDispatched } from "./dispatch-experiment.ts";
+import { type CompletedRun, runSummary } from "./run-summary.ts";
+import type { SessionContext } from "./session-context.ts";
+import { experimentId } from "./session-names.ts";
+
+/** A completed run of the experiment workflow, and which file it ran. */
+export interface FinishedRun extends CompletedRun {
+  workflowPath: string;
+}
+
+/**
+ * Records what experiment `n`'s run came to. Idempotent: a run of an experiment already judged
+ * (a redelivery, or the same run seen again after a restart) changes nothing, and so does a run
+ * the App did not start, whatever its name says.
+ */
+export async function completeRun(ctx: SessionContext, n: number, run: FinishedRun): Promise<void> {
+  const x = experiment(ctx.state, n);
+  const what = `run ${run.runId} (${ctx.session} ${experimentId(n)})`;
+  if (!x) return ctx.log.warn(`ignoring ${what}: the session has no such experiment`);
+  if (x.phase !== "running")
+    return ctx.log.info(`ignoring ${what}: already recorded (${x.outcome ?? x.phase})`);
+  if (x.dispatch && x.dispatch.runId !== run.runId) {
+    return ctx.log.warn(
+      `ignoring ${what}: an artifact from a run the App did not start (it started run ${x.dispatch.runId})`,
+    );
+  }
+  const workflow = ctx.config.runner.workflow;
+  // The REST API writes `.github/workflows/x.yml@main`; webhooks leave the ref out.
+  const path = run.workflowPath.replace(/@[^/]*$/, "");
+  if (path !== "" && !path.endsWith(`/${workflow}`))
+    return ctx.log.warn(`ignoring ${what}: it ran ${run.workflowPath}, not ${workflow}`);
+  // Dispatched without run details (HTTP 204), or recorded by a process that stopped before writing it.
+  if (!x.dispatch) markDispatched(ctx, n, run.runId, run.htmlUrl);
+  await concludeRun(ctx, n, await runSummary(ctx, x, run));
+}
+
+/**
+ * After a restart: every experiment the ledger shows running is matched to its run (by id, or
+ * else by run-name), a finished run is recorded, and one that was never dispatched is.
+ */
+export async function reconcileRuns(ctx: SessionContext): Promise<void> {
+  for (const id of ctx.running()) {
+    let runId = experiment(ctx.state, id)?.dispatch?.runId;
+    if (runId === undefined) {
+      const found = await findRun(ctx, id);
+      if (!found) {
+        await dispatchExperiment(ctx, id);
+        continue;
+      }
+      markDispatched(ctx, id, found.id, found.html_url);
+      runId = found.id;
+    }
+    const run = await ctx.api.run(runId);
+    if (run.status !== "completed") continue;
+    const finished = { runId, conclusion: run.conclusion, htmlUrl: run.html_url };
+    await completeRun(ctx, id, { ...finished, workflowPath: run.path });
+  }
+}

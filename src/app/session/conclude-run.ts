@@ -1,0 +1,59 @@
+import {
+  type Decision,
+  decide,
+  type Experiment,
+  experiment,
+  type RunSummary,
+} from "../../core/index.ts";
+import type { SessionContext } from "./session-context.ts";
+
+/** Decisions tried before giving up when the ratchet keeps moving under a keep. */
+const ATTEMPTS = 3;
+
+/**
+ * Judges experiment `n`'s run with the core and records the verdict. A keep moves the ratchet
+ * first: the fast-forward with `force: false` is the compare-and-swap that proves the decision
+ * was made on the current head. When it fails because another writer kept a change meanwhile,
+ * the state is reloaded and the core decides again (it then re-bases the candidate). Discarded
+ * and crashed candidates lose their branch once the verdict is written; the record stays.
+ */
+export async function concludeRun(ctx: SessionContext, n: number, run: RunSummary): Promise<void> {
+  for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
+    const x = experiment(ctx.state, n);
+    if (x?.phase !== "running") return;
+    const decision = decide(ctx.state, n, run, ctx.settings);
+    const target = experiment(ctx.state, decision.target) ?? x;
+    if (decision.outcome === "keep" && !(await moveRatchet(ctx, target.sha))) continue;
+    const finished = { type: "finished" as const, at: ctx.now(), experiment: n, run, decision };
+    ctx.record(finished, dropAfter(ctx, decision, target));
+    if (decision.outcome === "keep") ctx.keptNow = true;
+    return;
+  }
+  throw new Error(
+    `the ratchet of session ${ctx.session} moved ${ATTEMPTS} times while exp-${n} was being kept; its result is recorded on the next event`,
+  );
+}
+
+/** True once the ratchet is at `sha`; false when the ledger moved on and the decision is stale. */
+async function moveRatchet(ctx: SessionContext, sha: string): Promise<boolean> {
+  const from = ctx.state.ratchetSha;
+  if (await ctx.forge.advanceRatchet(from, sha)) return true;
+  const head = await ctx.forge.ratchetHead();
+  // An earlier attempt moved it and stopped before recording the keep.
+  if (head === sha) return true;
+  await ctx.sync();
+  if (ctx.state.ratchetSha !== from) return false;
+  throw new Error(
+    `the branch autoopt/${ctx.session}/ratchet was moved outside autoopt: it is at ${head}, the session's ledger says ${from}; move it back to ${from} so the session can go on, or stop the session with \`/autoopt stop\``,
+  );
+}
+
+function dropAfter(
+  ctx: SessionContext,
+  decision: Decision,
+  target: Experiment,
+): (() => Promise<void>) | undefined {
+  const dropped = decision.outcome === "discard" || decision.outcome === "crash";
+  if (!dropped || target.kind === "baseline") return undefined;
+  return () => ctx.forge.dropExperiment(target.id);
+}

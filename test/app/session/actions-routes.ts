@@ -1,0 +1,120 @@
+import type { FakeRepo } from "./fake-repo.ts";
+import type { Reply, Route } from "./fake-routes.ts";
+import { fields, invalid, notFound, ok, route } from "./git-routes.ts";
+import {
+  artifact,
+  dispatchDetails,
+  issueComment,
+  pullRequest,
+  pullRequestSimple,
+  workflowRun,
+} from "./session-shapes.ts";
+
+const P = "/repos/{owner}/{repo}";
+
+/** Where the fake storage serves artifact zips (GitHub redirects downloads to such a host). */
+export const ZIP_HOST = "https://pipelines.actions.githubusercontent.com";
+
+/** The Actions, issue comment and pull request endpoints sessions use, over a FakeRepo. */
+export function actionRoutes(repo: FakeRepo): Route[] {
+  return [
+    route("post", `${P}/actions/workflows/{workflow_id}/dispatches`, ({ params, body }) =>
+      dispatch(repo, params.workflow_id ?? "", body),
+    ),
+    route("get", `${P}/actions/workflows/{workflow_id}/runs`, ({ params }) => {
+      const runs = [...repo.runs.values()].filter(
+        (r) => r.workflow === params.workflow_id && (repo.listsNewRuns || r.status === "completed"),
+      );
+      const listed = runs.reverse().map(workflowRun);
+      return ok({ total_count: listed.length, workflow_runs: listed });
+    }),
+    route("get", `${P}/actions/runs/{run_id}`, ({ params }) => {
+      const run = repo.runs.get(Number(params.run_id));
+      return run ? ok(workflowRun(run)) : notFound("actions/workflow-runs#get-a-workflow-run");
+    }),
+    route("get", `${P}/actions/runs/{run_id}/artifacts`, ({ params, query }) => {
+      const runId = Number(params.run_id);
+      const found = [...repo.artifacts.values()].filter(
+        (a) => a.runId === runId && (query.name === undefined || a.name === query.name),
+      );
+      const listed = found.map((a) => artifact(a.id, a.name, a.runId, a.expired));
+      return ok({ total_count: listed.length, artifacts: listed });
+    }),
+    route("get", `${P}/actions/artifacts/{artifact_id}/{archive_format}`, ({ params }) => {
+      if (!repo.artifacts.has(Number(params.artifact_id)))
+        return notFound("actions/artifacts#download-an-artifact");
+      const location = `${ZIP_HOST}/artifacts/${params.artifact_id}.zip?sig=fake`;
+      return { status: 302, headers: { location } };
+    }),
+    ...issueRoutes(repo),
+    ...pullRoutes(repo),
+  ];
+}
+
+function dispatch(repo: FakeRepo, workflow: string, body: unknown): Reply {
+  if (!repo.workflows.has(workflow))
+    return notFound("actions/workflows#create-a-workflow-dispatch-event");
+  const inputs = Reflect.get(body as object, "inputs") as Record<string, string>;
+  const id = repo.nextId() * 1000;
+  const displayTitle = `autoopt ${inputs.session} ${inputs.experiment}`;
+  repo.runs.set(id, { id, workflow, displayTitle, status: "queued", conclusion: null, inputs });
+  const details = Reflect.get(body as object, "return_run_details") === true;
+  return details && repo.dispatchAnswer === "details" ? ok(dispatchDetails(id)) : { status: 204 };
+}
+
+function issueRoutes(repo: FakeRepo): Route[] {
+  return [
+    route("post", `${P}/issues/{issue_number}/comments`, ({ params, body }) => {
+      const issue = Number(params.issue_number);
+      const id = repo.nextId();
+      repo.comments.set(id, { issue, body: fields(body, ["body"]).body });
+      return { status: 201, body: issueComment(id, issue, fields(body, ["body"]).body) };
+    }),
+    route("patch", `${P}/issues/comments/{comment_id}`, ({ params, body }) => {
+      const comment = repo.comments.get(Number(params.comment_id));
+      if (!comment) return notFound("issues/comments#update-an-issue-comment");
+      comment.body = fields(body, ["body"]).body;
+      return ok(issueComment(Number(params.comment_id), comment.issue, comment.body));
+    }),
+  ];
+}
+
+function pullRoutes(repo: FakeRepo): Route[] {
+  const open = (head: string) =>
+    [...repo.pulls.values()].find((p) => p.state === "open" && p.head === head);
+  return [
+    route("post", `${P}/pulls`, ({ body }) => {
+      const { title, head, base } = fields(body, ["title", "head", "base"]);
+      if (open(head))
+        return invalid(
+          `A pull request already exists for octo-org:${head}.`,
+          "pulls/pulls#create-a-pull-request",
+        );
+      const number = repo.nextId();
+      const pr = {
+        number,
+        head,
+        base,
+        title,
+        body: fields(body, ["body"]).body,
+        state: "open" as const,
+      };
+      repo.pulls.set(number, pr);
+      return { status: 201, body: pullRequest(pr) };
+    }),
+    route("patch", `${P}/pulls/{pull_number}`, ({ params, body }) => {
+      const pr = repo.pulls.get(Number(params.pull_number));
+      if (!pr) return notFound("pulls/pulls#update-a-pull-request");
+      Object.assign(pr, fields(body, ["title", "body"]));
+      if (Reflect.get(body as object, "state") === "open") pr.state = "open";
+      return ok(pullRequest(pr));
+    }),
+    route("get", `${P}/pulls`, ({ query }) => {
+      const head = (query.head ?? "").replace(/^[^:]*:/, "");
+      const found = [...repo.pulls.values()].filter(
+        (p) => p.head === head && p.state === query.state,
+      );
+      return ok(found.map(pullRequestSimple));
+    }),
+  ];
+}

@@ -1,0 +1,140 @@
+import nock from "nock";
+import { afterAll, afterEach, beforeAll, beforeEach, expect } from "vitest";
+import { API } from "../../forge/github/github-shapes.ts";
+import { checkRequest, checkResponse, type Method, operation } from "../../forge/github/openapi.ts";
+import { actionRoutes, ZIP_HOST } from "./actions-routes.ts";
+import { FakeRepo } from "./fake-repo.ts";
+import { gitRoutes } from "./git-routes.ts";
+
+export interface Call {
+  params: Record<string, string>;
+  query: Record<string, string>;
+  body: unknown;
+}
+
+export interface Reply {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export interface Route {
+  method: Method;
+  /** The path as GitHub's OpenAPI description names it, e.g. `/repos/{owner}/{repo}/git/refs`. */
+  template: string;
+  handle: (call: Call) => Reply;
+}
+
+type Answer = readonly [number] | readonly [number, string | Uint8Array, Record<string, string>];
+
+/**
+ * A fake GitHub behind nock, fresh for each test: every request must be one GitHub's OpenAPI
+ * description defines, with a body it accepts, and every answer is one it may give. A request
+ * the fake does not serve, or one that breaks the description, fails the test.
+ */
+export function useFakeGitHub(): () => FakeRepo {
+  let repo = new FakeRepo();
+  beforeAll(() => nock.disableNetConnect());
+  beforeEach(() => {
+    repo = new FakeRepo();
+    install(repo);
+  });
+  afterEach(() => {
+    nock.cleanAll();
+    expect(repo.unexpected, "requests the fake GitHub refused").toEqual([]);
+  });
+  afterAll(() => nock.enableNetConnect());
+  return () => repo;
+}
+
+interface Compiled extends Route {
+  pattern: RegExp;
+  names: string[];
+}
+
+function install(repo: FakeRepo): void {
+  const routes = [...gitRoutes(repo), ...actionRoutes(repo)].map(compile);
+  for (const method of ["GET", "POST", "PATCH", "DELETE"]) {
+    nock(API)
+      .persist()
+      .intercept(/.*/, method)
+      .reply(async (req: Request) => answer(repo, routes, req));
+  }
+  nock(ZIP_HOST)
+    .persist()
+    .get(/.*/)
+    .reply(async (req: Request) => download(repo, req));
+}
+
+async function answer(repo: FakeRepo, routes: Compiled[], req: Request): Promise<Answer> {
+  const url = new URL(req.url);
+  const method = req.method.toLowerCase();
+  const where = `${req.method} ${url.pathname}${url.search}`;
+  try {
+    for (const route of routes) {
+      const match = route.method === method ? route.pattern.exec(url.pathname) : null;
+      if (!match) continue;
+      const params = Object.fromEntries(
+        route.names.map((name, i) => [name, decodeURIComponent(match[i + 1] ?? "")]),
+      );
+      const text = await req.text();
+      const body: unknown = text === "" ? undefined : JSON.parse(text);
+      if (body !== undefined) checkRequest(route.method, route.template, body);
+      repo.seen.push({ method: req.method, template: route.template, path: url.pathname });
+      const query = Object.fromEntries(url.searchParams);
+      return send(route, route.handle({ params, query, body }));
+    }
+    repo.unexpected.push(`${where}: no such route in the fake`);
+  } catch (error) {
+    repo.unexpected.push(`${where}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  return [500, JSON.stringify({ message: "the fake GitHub refused this request" }), JSON_TYPE];
+}
+
+const JSON_TYPE = { "content-type": "application/json; charset=utf-8" };
+
+function send(route: Route, reply: Reply): Answer {
+  if (reply.body === undefined) {
+    if (reply.headers === undefined) return [reply.status];
+    return [reply.status, "", reply.headers];
+  }
+  checkDocumented(route, reply.status, reply.body);
+  return [reply.status, JSON.stringify(reply.body), { ...JSON_TYPE, ...reply.headers }];
+}
+
+/**
+ * Checks an answer against the description. A few errors GitHub gives are not in it (a dispatch
+ * of a missing workflow answers 404); those must still be GitHub's error shape.
+ */
+function checkDocumented(route: Route, status: number, body: unknown): void {
+  try {
+    checkResponse(route.method, route.template, status, body);
+  } catch (error) {
+    const undocumented = error instanceof Error && / gives .* no \d+ response/.test(error.message);
+    if (!undocumented || status < 400) throw error;
+    const message = typeof body === "object" && body !== null && Reflect.get(body, "message");
+    if (typeof message !== "string") throw error;
+  }
+}
+
+function download(repo: FakeRepo, req: Request): Answer {
+  const id = Number(/\/artifacts\/(\d+)\.zip$/.exec(new URL(req.url).pathname)?.[1]);
+  const artifact = repo.artifacts.get(id);
+  repo.seen.push({
+    method: "GET",
+    template: "<artifact storage>",
+    path: new URL(req.url).pathname,
+  });
+  if (!artifact) return [404, "", {}];
+  return [200, Buffer.from(artifact.zip), { "content-type": "application/zip" }];
+}
+
+function compile(route: Route): Compiled {
+  operation(route.method, route.template);
+  const names: string[] = [];
+  const source = route.template.replace(/\{(\w+)\}/g, (_, name: string) => {
+    names.push(name);
+    return "([^/]+)";
+  });
+  return { ...route, pattern: new RegExp(`^${source}$`), names };
+}
