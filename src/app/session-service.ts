@@ -9,6 +9,8 @@ export interface IssueRef {
   defaultBranch: string;
   issue: number;
   installationId: number;
+  /** Who typed the command (a login), for the ledger's record of stops and starts. */
+  sender?: string;
 }
 
 /** A `workflow_run` event, reduced to what a session needs (from the webhook payload). */

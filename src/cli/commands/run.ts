@@ -3,7 +3,7 @@ import { ArchiveWriter, Engine, LocalExecutor, SessionLock } from "../../engine/
 import { localPrecheck } from "../../engine/local-precheck.ts";
 import { LocalTools } from "../../engine/local-tools.ts";
 import { assertCleanForSession, headSha, ignoreArchive } from "../../forge/local/index.ts";
-import { chooseProposer } from "../choose-proposer.ts";
+import { chooseProposer } from "../../proposer/choose-proposer.ts";
 import {
   applyOverrides,
   type Env,

@@ -1,6 +1,9 @@
 import type { Config } from "../config/index.ts";
-import { LlmProposer, type Proposer, SearchProposer } from "../proposer/index.ts";
-import type { Env } from "./open-session.ts";
+import { LlmProposer } from "./llm/llm-proposer.ts";
+import type { Proposer } from "./proposer.ts";
+import { SearchProposer } from "./search/search-proposer.ts";
+
+type Env = Readonly<Record<string, string | undefined>>;
 
 /** The configured proposer; the LLM one only with its key present, and saying so plainly when not. */
 export function chooseProposer(
