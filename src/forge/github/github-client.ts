@@ -71,10 +71,10 @@ export interface ComparisonData {
 
 export type TreeMode = "100644" | "100755" | "040000" | "160000" | "120000";
 
-/** An entry of POST /git/trees; `sha: null` deletes the path from `base_tree`. */
-export interface NewTreeEntry {
-  path: string;
-  mode: TreeMode;
-  type: "blob" | "tree" | "commit";
-  sha: string | null;
-}
+/**
+ * An entry of POST /git/trees: an object by `sha` (`null` deletes the path from `base_tree`), or
+ * a file by its `content`, which GitHub stores as a blob in the same request.
+ */
+export type NewTreeEntry =
+  | { path: string; mode: TreeMode; type: "blob" | "tree" | "commit"; sha: string | null }
+  | { path: string; mode: TreeMode; type: "blob"; content: string };

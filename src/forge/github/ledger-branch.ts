@@ -46,7 +46,8 @@ export class LedgerBranch {
   private readonly tries: number;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly random: () => number;
-  private last: { head: string; events: LedgerEvent[] } | undefined;
+  /** The head last read or written, its events, and its tree when this process wrote it. */
+  private last: { head: string; events: LedgerEvent[]; tree?: string } | undefined;
 
   constructor(options: LedgerBranchOptions) {
     this.ref = sessionRefs(options.session).ledger;
@@ -78,7 +79,7 @@ export class LedgerBranch {
     let lost: GitHubApiError | undefined;
     for (let attempt = 1; attempt <= this.tries; attempt++) {
       if (attempt > 1) await this.sleep(backoff(attempt, this.random()));
-      lost = await this.tryAppend(events, render);
+      lost = await this.tryAppend(events, render, attempt === 1);
       if (lost === undefined) return;
     }
     throw new Error(
@@ -91,8 +92,11 @@ export class LedgerBranch {
   private async tryAppend(
     events: LedgerEvent[],
     render: (all: LedgerEvent[]) => LedgerRender,
+    trustLast: boolean,
   ): Promise<GitHubApiError | undefined> {
-    const head = await this.api.getRef(this.ref);
+    // The head this process last read or wrote is usually still the head: writing on it saves a
+    // read, and the compare-and-swap below refuses the write (and a fresh read follows) if not.
+    const head = trustLast && this.last ? this.last.head : await this.api.getRef(this.ref);
     const existing = head === undefined ? [] : await this.eventsAt(head);
     const present = new Set(existing.map(eventKey));
     const fresh = events.filter((event) => !present.has(eventKey(event)));
@@ -112,7 +116,7 @@ export class LedgerBranch {
       if (error instanceof GitHubApiError && error.is(422, raced)) return error;
       throw error;
     }
-    this.last = { head: commit, events: all };
+    this.last = { head: commit, events: all, tree };
     return undefined;
   }
 
@@ -121,17 +125,20 @@ export class LedgerBranch {
     rendered: LedgerRender,
     head: string | undefined,
   ): Promise<string> {
-    const files: [string, string][] = [
-      [LEDGER_FILES.ledger, ledgerText(all)],
-      [LEDGER_FILES.results, rendered.resultsTsv],
-      [LEDGER_FILES.session, `${JSON.stringify(rendered.session, null, 2)}\n`],
+    // Contents go inline: GitHub makes the blobs within this one request.
+    const entries: NewTreeEntry[] = [
+      { path: LEDGER_FILES.ledger, mode: "100644", type: "blob", content: ledgerText(all) },
+      { path: LEDGER_FILES.results, mode: "100644", type: "blob", content: rendered.resultsTsv },
+      {
+        path: LEDGER_FILES.session,
+        mode: "100644",
+        type: "blob",
+        content: `${JSON.stringify(rendered.session, null, 2)}\n`,
+      },
     ];
-    const entries: NewTreeEntry[] = [];
-    for (const [path, content] of files) {
-      entries.push({ path, mode: "100644", type: "blob", sha: await this.api.createBlob(content) });
-    }
     // On top of the head's tree, so files a person added to the branch (a README) survive.
-    const base = head === undefined ? undefined : await this.trees.treeOf(head);
+    const known = this.last?.head === head ? this.last?.tree : undefined;
+    const base = head === undefined ? undefined : (known ?? (await this.trees.treeOf(head)));
     return this.api.createTree(entries, base);
   }
 

@@ -149,10 +149,13 @@ function createTree(repo: FakeRepo, body: unknown): string {
     path: string;
     mode: string;
     type: "blob" | "commit";
-    sha: string | null;
+    sha?: string | null;
+    content?: string;
   }[];
-  for (const { path, mode, type, sha } of changes) {
-    if (sha === null) entries.delete(path);
+  for (const { path, mode, type, sha, content } of changes) {
+    // GitHub stores inline `content` as a blob within the same request.
+    if (content !== undefined) entries.set(path, { mode, type, sha: repo.blob(content) });
+    else if (sha === null || sha === undefined) entries.delete(path);
     else entries.set(path, { mode, type, sha });
   }
   return repo.tree(entries);

@@ -26,22 +26,22 @@ describe("API requests per experiment", () => {
     await finishRun(h, repo(), "exp-2", 1.1);
     const afterDiscard = repo().seen.length;
     await finishRun(h, repo(), "exp-3", 0.9);
-    // Start: 12, plus the lookup of the issue's sessions. Then each finished run, through the
+    // Start: 9, plus the lookup of the issue's sessions. Then each finished run, through the
     // next proposal's dispatch and the status comment: more after a keep (ratchet, new head, PR).
-    expect(apiCalls(0, afterStart)).toHaveLength(13);
-    expect(apiCalls(afterStart, afterBaseline)).toHaveLength(21);
-    expect(apiCalls(afterBaseline, afterDiscard)).toHaveLength(18);
-    expect(apiCalls(afterDiscard)).toHaveLength(22);
+    expect(apiCalls(0, afterStart)).toHaveLength(10);
+    expect(apiCalls(afterStart, afterBaseline)).toHaveLength(16);
+    expect(apiCalls(afterBaseline, afterDiscard)).toHaveLength(13);
+    expect(apiCalls(afterDiscard)).toHaveLength(17);
     const counted = await h.sessions.apiRequests(OWNER, REPO, "issue-7");
     expect(counted).toBe(apiCalls(0).length - 1);
     const dispatched = repo()
       .ledger("issue-7")
       .filter((e): e is Dispatched => e.type === "dispatched")
       .map((e) => e.api_requests);
-    expect(dispatched).toEqual([11, 32, 50]);
+    expect(dispatched).toEqual([8, 24, 37]);
     expect(repo().sessionJson("issue-7")).toMatchObject({
-      api_requests: 50,
-      api_requests_per_experiment: 16.7,
+      api_requests: 37,
+      api_requests_per_experiment: 12.3,
     });
   });
 });

@@ -77,20 +77,21 @@ function reads(mock: GitHubMock, head: string, text: string): GitHubMock {
     .getBlob(sha(`ledger ${head}`), text);
 }
 
-/** The writes of one append: three blobs, a tree (on the head's, if any), a commit on the head. */
+/** The writes of one append: a tree with the three files inline (on the head's, if any), a commit on the head. */
 function writes(mock: GitHubMock, all: LedgerEvent[], commit: string, head?: string): GitHubMock {
   const { resultsTsv, session } = render(all);
-  const blob = (name: string) => sha(`${name} ${commit}`);
   return mock
-    .createBlob(jsonl(all), blob("ledger"))
-    .createBlob(resultsTsv, blob("results"))
-    .createBlob(`${JSON.stringify(session, null, 2)}\n`, blob("session"))
     .createTree(
       {
         tree: [
-          { path: "ledger.jsonl", mode: "100644", type: "blob", sha: blob("ledger") },
-          { path: "results.tsv", mode: "100644", type: "blob", sha: blob("results") },
-          { path: "session.json", mode: "100644", type: "blob", sha: blob("session") },
+          { path: "ledger.jsonl", mode: "100644", type: "blob", content: jsonl(all) },
+          { path: "results.tsv", mode: "100644", type: "blob", content: resultsTsv },
+          {
+            path: "session.json",
+            mode: "100644",
+            type: "blob",
+            content: `${JSON.stringify(session, null, 2)}\n`,
+          },
         ],
         ...(head === undefined ? {} : { base_tree: sha(`tree ${head}`) }),
       },
@@ -198,15 +199,29 @@ describe("LedgerBranch.append", () => {
 
   it("reuses what load read when the head has not moved", async () => {
     const mock = reads(new GitHubMock().getRef(REF, sha("h1")), sha("h1"), jsonl([started]));
-    writes(mock.getRef(REF, sha("h1")), [started, resumed], sha("c2"), sha("h1")).updateRef(
+    // No second read of the ref: the head load saw is written on, and the CAS guards it.
+    writes(mock, [started, resumed], sha("c2"), sha("h1")).updateRef(REF, sha("c2"), false);
+    const b = branch();
+    await b.ledger.load();
+    await b.ledger.append([resumed], b.render);
+    expect(b.ledger.requests).toBe(4 + 3);
+  });
+
+  it("writes on the head load saw, and when another writer moved it meanwhile, re-reads and retries", async () => {
+    const mock = reads(new GitHubMock().getRef(REF, sha("h1")), sha("h1"), jsonl([started]));
+    writes(mock, [started, resumed], sha("stale"), sha("h1"))
+      .updateRef(REF, sha("stale"), false, rejected("Update is not a fast forward"))
+      .getRef(REF, sha("h2"));
+    reads(mock, sha("h2"), jsonl([started, proposed]));
+    writes(mock, [started, proposed, resumed], sha("c3"), sha("h2")).updateRef(
       REF,
-      sha("c2"),
+      sha("c3"),
       false,
     );
     const b = branch();
     await b.ledger.load();
     await b.ledger.append([resumed], b.render);
-    expect(b.ledger.requests).toBe(4 + 1 + 6);
+    expect(b.rendered.at(-1)).toEqual([started, proposed, resumed]);
   });
 
   it("gives up after its tries, with the last rejection as the cause", async () => {
