@@ -1,165 +1,62 @@
 // The whole loop, in one process: a comment starts a session through the Probot app, each
 // dispatched run executes the action's own code on a real checkout of the candidate, and its
 // `workflow_run.completed` webhook brings the result back, until the session stops.
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import nock from "nock";
-import { Probot } from "probot";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createApp } from "../../../src/app/app.ts";
-import { proposerFor } from "../../../src/app/app-proposer.ts";
-import { GitHubSessions } from "../../../src/app/session/github-sessions.ts";
-import { WorkQueue } from "../../../src/app/work-queue.ts";
 import type { Finished, LedgerEvent } from "../../../src/core/index.ts";
 import { statusMarker } from "../../../src/report/status-marker.ts";
 import { OWNER, REPO } from "../../forge/github/github-shapes.ts";
-import { privateKey, QuietOctokit, RecordingLog } from "../handlers/app-harness.ts";
-import { COMMENT_ID, COMMENTER, commentCreated, ISSUE } from "../handlers/comment-payloads.ts";
+import { COMMENT_ID, commentCreated, ISSUE } from "../handlers/comment-payloads.ts";
+import { INSTALLATION_ID } from "../handlers/webhook-payloads.ts";
+import type { FakeRun } from "../session/session-shapes.ts";
 import {
-  INSTALLATION_ID,
-  inTestRepository,
-  record,
-  webhookExample,
-} from "../handlers/webhook-payloads.ts";
-import { type FakeRun, runUrl } from "../session/session-shapes.ts";
-import { runOnRunner } from "./fake-runner.ts";
-import { installFakeGitHub, type People } from "./full-loop-github.ts";
-import { GitBackedRepo } from "./git-backed-repo.ts";
+  boot,
+  configYml,
+  FullLoop,
+  runCompleted,
+  SESSION,
+  score,
+  TRAIN_PY,
+} from "./full-loop-harness.ts";
 
-const SESSION = `issue-${ISSUE}`;
-
-const TRAIN_PY = `X = 1
-Y = 0.2
-
-score = (X - 3) ** 2 + (Y - 0.5) ** 2 + 1
-print("---")
-print(f"score: {score}")
-`;
-
-const CONFIG_YML = `version: 1
-editable: [train.py]
-run: { command: python3 train.py, budget: 30s }
-metric: { name: score, goal: minimize }
-session: { max_experiments: 2 }
-proposer: { kind: search }
-`;
-
-const WORKFLOW = ".github/workflows/autoopt-experiment.yml";
-
-interface App {
-  probot: Probot;
-  sessions: GitHubSessions;
-  queue: WorkQueue;
-  log: RecordingLog;
-  sessionLog: string[];
-}
-
-interface Loop {
-  repo: GitBackedRepo;
-  people: People;
-  app: App;
-  root: string;
-  deliveries: number;
-}
-
-let loop: Loop | undefined;
-let uninstall: () => void = () => {};
-
-/** The App as src/app/main.ts wires it (sessions on GitHub through the installation's Octokit). */
-async function boot(): Promise<App> {
-  const log = new RecordingLog();
-  const sessionLog: string[] = [];
-  const note = (level: string) => (message: string) => sessionLog.push(`${level}: ${message}`);
-  const probot = new Probot({ appId: 1, privateKey, logLevel: "fatal", Octokit: QuietOctokit });
-  const sessions = new GitHubSessions({
-    octokitFor: (installationId) => probot.auth(installationId),
-    proposerFor: proposerFor({}, log),
-    clock: Date.now,
-    log: { info: note("info"), warn: note("warn"), error: note("error") },
-  });
-  const queue = new WorkQueue(log);
-  await probot.load(createApp({ sessions, log, queue }));
-  return { probot, sessions, queue, log, sessionLog };
-}
+let loop: FullLoop | undefined;
 
 beforeEach(async () => {
   nock.disableNetConnect();
-  const root = mkdtempSync(join(tmpdir(), "autoopt-full-loop-"));
-  const repo = new GitBackedRepo(join(root, "origin"));
-  const main = repo.commitFiles(
-    { "train.py": TRAIN_PY, ".github/autoopt.yml": CONFIG_YML },
-    undefined,
-    "initial",
-  );
-  repo.refs.set("heads/main", main);
-  const people: People = { roles: new Map([[COMMENTER, "admin"]]), reactions: [] };
-  uninstall = installFakeGitHub(repo, people);
-  loop = { repo, people, app: await boot(), root, deliveries: 0 };
+  loop = await FullLoop.create(configYml());
 });
 
 afterEach(() => {
-  uninstall();
   nock.enableNetConnect();
   if (loop === undefined) return;
-  rmSync(loop.root, { recursive: true, force: true });
+  loop.dispose();
   expect(loop.repo.unexpected, "requests the fake GitHub refused").toEqual([]);
   loop = undefined;
 });
 
-function current(): Loop {
+function current(): FullLoop {
   if (loop === undefined) throw new Error("no loop set up");
   return loop;
 }
 
-/** Delivers a webhook as Probot's middleware would, then waits for the App's and sessions' work. */
-async function deliver(name: string, payload: unknown, id?: string): Promise<void> {
-  const l = current();
-  l.deliveries += 1;
-  const event = { id: id ?? `delivery-${l.deliveries}`, name, payload } as Parameters<
-    Probot["receive"]
-  >[0];
-  await l.app.probot.receive(event);
-  await settle();
+function deliver(name: string, payload: unknown, id?: string): Promise<void> {
+  return current().deliver(name, payload, id);
 }
 
-async function settle(): Promise<void> {
-  const { app } = current();
-  await app.queue.idle();
-  await app.sessions.idle();
-  await app.queue.idle();
-}
-
-/** `workflow_run.completed` from GitHub's example, for a run the fake dispatched. */
-function runCompleted(run: FakeRun) {
-  const payload = inTestRepository(webhookExample("workflow_run", "completed"));
-  const example = record(payload.workflow_run, "workflow_run");
-  return {
-    ...payload,
-    workflow_run: {
-      ...example,
-      id: run.id,
-      name: "autoopt experiment",
-      display_title: run.displayTitle,
-      event: "workflow_dispatch",
-      status: "completed",
-      conclusion: run.conclusion,
-      path: WORKFLOW,
-      html_url: runUrl(run.id),
-    },
-  };
+function settle(): Promise<void> {
+  return current().settle();
 }
 
 function ledger(): LedgerEvent[] {
-  return current().repo.ledger(SESSION);
+  return current().ledger();
 }
 
 function finished(): Finished[] {
-  return ledger().filter((e): e is Finished => e.type === "finished");
+  return current().finished();
 }
 
 function queuedRuns(): FakeRun[] {
-  return [...current().repo.runs.values()].filter((r) => r.status === "queued");
+  return current().queuedRuns();
 }
 
 /** Runs every queued run on the runner and delivers its completion, until none is left. */
@@ -168,16 +65,12 @@ async function runUntilStopped(): Promise<FakeRun[]> {
   for (let round = 0; round < 10; round++) {
     const [run] = queuedRuns();
     if (run === undefined) break;
-    const ran = await runOnRunner(current().repo, run, current().root);
+    const ran = await current().execute(run);
     expect(ran.result.status, ran.lines.join("\n")).toBe("ok");
     await deliver("workflow_run", runCompleted(run));
     done.push(run);
   }
   return done;
-}
-
-function score(x: number, y: number): number {
-  return (x - 3) ** 2 + (y - 0.5) ** 2 + 1;
 }
 
 describe("the whole loop: comment → dispatch → action on a real checkout → webhook → ratchet", () => {
@@ -251,7 +144,7 @@ describe("the whole loop: comment → dispatch → action on a real checkout →
 
     const [baseline] = queuedRuns();
     if (baseline === undefined) throw new Error("no baseline was dispatched");
-    await runOnRunner(repo, baseline, current().root);
+    await current().execute(baseline);
     await deliver("workflow_run", runCompleted(baseline));
     const events = ledger();
     const runs = repo.runs.size;
@@ -268,7 +161,7 @@ describe("the whole loop: comment → dispatch → action on a real checkout →
     const [baseline] = queuedRuns();
     if (baseline === undefined) throw new Error("no baseline was dispatched");
     // The run finishes while the App is down: its webhook is never delivered.
-    await runOnRunner(repo, baseline, current().root);
+    await current().execute(baseline);
     current().app = await boot();
     await current().app.sessions.reconcile(OWNER, REPO, INSTALLATION_ID);
     await settle();
