@@ -5,5 +5,6 @@ export type { ExecuteInput, Executor } from "./executor.ts";
 export { filesHash, historyOf } from "./history.ts";
 export { LedgerFile } from "./ledger-file.ts";
 export { LocalExecutor } from "./local-executor.ts";
+export { ProposalScope } from "./proposal-scope.ts";
 export { SessionLock } from "./session-lock.ts";
 export { type SessionPaths, sessionPaths } from "./session-paths.ts";

@@ -1,18 +1,17 @@
-import picomatch from "picomatch";
-import { type SessionState, type Settings, type Tokens, threshold } from "../core/index.ts";
+import type { SessionState, Settings, Tokens } from "../core/index.ts";
 import type { Forge } from "../forge/forge.ts";
 import {
   type Proposal,
   type ProposalContext,
   ProposalFailedError,
   type Proposer,
-  pathRuleProblem,
   TokenCapError,
   type ToolBox,
 } from "../proposer/index.ts";
 import type { ArchiveWriter } from "./archive-writer.ts";
 import { filesHash, historyOf } from "./history.ts";
 import { Mutex } from "./mutex.ts";
+import { ProposalScope } from "./proposal-scope.ts";
 
 export interface ProposingOptions {
   forge: Forge;
@@ -46,8 +45,7 @@ export interface Made {
 /** Gathers what a proposer needs at the ratchet head, asks it, and checks what comes back. */
 export class Proposing {
   private readonly o: ProposingOptions;
-  private readonly editable: (path: string) => boolean;
-  private readonly locked: (path: string) => boolean;
+  private readonly scope: ProposalScope;
   /** One proposal at a time, so parallel proposals see each other and never coincide. */
   private readonly queue = new Mutex();
   /** Candidates handed out by this process, recorded in the ledger or about to be. */
@@ -55,10 +53,7 @@ export class Proposing {
 
   constructor(options: ProposingOptions) {
     this.o = options;
-    this.editable = picomatch([...options.editable], { dot: true });
-    this.locked = options.locked?.length
-      ? picomatch([...options.locked], { dot: true })
-      : () => false;
+    this.scope = new ProposalScope(options.editable, options.locked);
   }
 
   make(state: () => SessionState, signal: AbortSignal): Promise<Outcome> {
@@ -104,7 +99,7 @@ export class Proposing {
       history: historyOf(state),
       alreadyTried: (changed) => tried.has(hashOf(changed)),
       isEditable: (path) => this.isEditable(path),
-      rules: this.rules(state),
+      rules: this.scope.rules(state, this.o.settings),
       tokensUsed: state.tokensUsed,
       diffOf: (n) => this.o.archive.readDiff(n),
       signal,
@@ -115,7 +110,7 @@ export class Proposing {
     };
     const proposal = await this.o.proposer.propose(context);
     if (proposal === undefined) return undefined;
-    this.check(proposal, files);
+    this.scope.check(proposal, files, this.o.proposer.kind);
     const hash = hashOf(proposal.files);
     if (tried.has(hash))
       throw new ProposalFailedError(
@@ -141,40 +136,7 @@ export class Proposing {
     return sha;
   }
 
-  /** The one test of what a proposal may write: a plain relative path, editable, not locked. */
   isEditable(path: string): boolean {
-    return pathRuleProblem(path) === undefined && this.editable(path) && !this.locked(path);
-  }
-
-  private rules(state: SessionState): ProposalContext["rules"] {
-    const { settings } = this.o;
-    const baseline = state.baselineValues.length
-      ? state.baselineValues.reduce((a, b) => a + b, 0) / state.baselineValues.length
-      : undefined;
-    return {
-      editable: this.o.editable,
-      locked: this.o.locked ?? [],
-      budget_s: settings.budget_s,
-      threshold: threshold(settings.min_delta, settings.noise_sigmas, state.sigma),
-      sigma: state.sigma,
-      ...(state.best === undefined ? {} : { best: state.best }),
-      ...(baseline === undefined ? {} : { baseline }),
-    };
-  }
-
-  /** Edits outside scope never reach a commit: such a proposal fails (recorded), whatever the proposer. */
-  private check(proposal: Proposal, files: ReadonlyMap<string, string>): void {
-    const problems: string[] = [];
-    for (const [path, content] of proposal.files) {
-      if (!this.isEditable(path)) {
-        problems.push(`${path} is not an editable file`);
-      } else if (files.get(path) === content) problems.push(`${path} is unchanged`);
-    }
-    if (proposal.files.size === 0) problems.push("it changes no file");
-    if (problems.length > 0) {
-      throw new ProposalFailedError(
-        `the ${this.o.proposer.kind} proposer returned an invalid proposal: ${problems.join("; ")}`,
-      );
-    }
+    return this.scope.isEditable(path);
   }
 }

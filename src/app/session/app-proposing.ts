@@ -1,21 +1,12 @@
-import picomatch from "picomatch";
 import type { Config } from "../../config/index.ts";
-import {
-  experiment,
-  mean,
-  type SessionState,
-  type Settings,
-  type Tokens,
-  threshold,
-} from "../../core/index.ts";
-import { filesHash, historyOf } from "../../engine/index.ts";
+import { experiment, type SessionState, type Settings, type Tokens } from "../../core/index.ts";
+import { filesHash, historyOf, ProposalScope } from "../../engine/index.ts";
 import type { Forge } from "../../forge/forge.ts";
 import {
   type Proposal,
   type ProposalContext,
   ProposalFailedError,
   type Proposer,
-  pathRuleProblem,
   TokenCapError,
 } from "../../proposer/index.ts";
 
@@ -42,8 +33,7 @@ export class AppProposing {
   private readonly proposer: Proposer;
   private readonly config: Config;
   private readonly settings: Settings;
-  private readonly editable: (path: string) => boolean;
-  private readonly locked: (path: string) => boolean;
+  private readonly scope: ProposalScope;
   private atHead: HeadFiles | undefined;
   /** Files of the candidates committed on the current head, by commit, for when one is kept. */
   private readonly candidates = new Map<string, HeadFiles>();
@@ -53,9 +43,7 @@ export class AppProposing {
     this.proposer = options.proposer;
     this.config = options.config;
     this.settings = options.settings;
-    this.editable = picomatch([...options.config.editable], { dot: true });
-    const locked = options.config.locked;
-    this.locked = locked.length > 0 ? picomatch([...locked], { dot: true }) : () => false;
+    this.scope = new ProposalScope(options.config.editable, options.config.locked);
   }
 
   get kind(): string {
@@ -89,7 +77,7 @@ export class AppProposing {
     const proposal = await this.proposer.propose(context);
     if (proposal === undefined)
       return { type: "done", reason: `the ${this.proposer.kind} proposer has nothing new to try` };
-    this.check(proposal, files);
+    this.scope.check(proposal, files, this.proposer.kind);
     const hash = hashOf(proposal.files);
     if (tried.has(hash))
       throw new ProposalFailedError(
@@ -141,7 +129,7 @@ export class AppProposing {
       history: historyOf(state),
       alreadyTried,
       isEditable: (path) => this.isEditable(path),
-      rules: this.rules(state),
+      rules: this.scope.rules(state, this.settings),
       tokensUsed: state.tokensUsed,
       diffOf: (n) => this.diffOf(state, n),
     };
@@ -153,37 +141,7 @@ export class AppProposing {
     return this.forge.diff(x.parent, x.sha).catch(() => undefined);
   }
 
-  /** The one test of what a proposal may write: a plain relative path, editable, not locked. */
   isEditable(path: string): boolean {
-    return pathRuleProblem(path) === undefined && this.editable(path) && !this.locked(path);
-  }
-
-  private rules(state: SessionState): ProposalContext["rules"] {
-    const { settings, config } = this;
-    const baseline = state.baselineValues.length > 0 ? mean(state.baselineValues) : undefined;
-    return {
-      editable: config.editable,
-      locked: config.locked,
-      budget_s: settings.budget_s,
-      threshold: threshold(settings.min_delta, settings.noise_sigmas, state.sigma),
-      sigma: state.sigma,
-      ...(state.best === undefined ? {} : { best: state.best }),
-      ...(baseline === undefined ? {} : { baseline }),
-    };
-  }
-
-  /** Edits outside scope never reach a commit: such a proposal fails (recorded), whatever the proposer. */
-  private check(proposal: Proposal, files: ReadonlyMap<string, string>): void {
-    const problems: string[] = [];
-    for (const [path, content] of proposal.files) {
-      if (!this.isEditable(path)) problems.push(`${path} is not an editable file`);
-      else if (files.get(path) === content) problems.push(`${path} is unchanged`);
-    }
-    if (proposal.files.size === 0) problems.push("it changes no file");
-    if (problems.length > 0) {
-      throw new ProposalFailedError(
-        `the ${this.proposer.kind} proposer returned an invalid proposal: ${problems.join("; ")}`,
-      );
-    }
+    return this.scope.isEditable(path);
   }
 }
