@@ -6,5 +6,6 @@ export { filesHash, historyOf } from "./history.ts";
 export { LedgerFile } from "./ledger-file.ts";
 export { LocalExecutor } from "./local-executor.ts";
 export { ProposalScope } from "./proposal-scope.ts";
+export { outcomeOfError } from "./proposing.ts";
 export { SessionLock } from "./session-lock.ts";
 export { type SessionPaths, sessionPaths } from "./session-paths.ts";

@@ -35,6 +35,25 @@ export type Outcome =
   /** The proposer has nothing left to try, or the token cap is spent: the session stops. */
   | { type: "done"; reason: string; tokens?: Tokens };
 
+/** A proposal that ended without a candidate, or the error to pass on when it is not one. */
+export type NoProposal = Extract<Outcome, { type: "failed" | "done" }>;
+
+/**
+ * How a proposer's error counts: a spent token cap stops the session, a failed proposal is
+ * recorded and the session goes on, anything else is a bug and is thrown again.
+ */
+export function outcomeOfError(error: unknown): NoProposal {
+  if (error instanceof TokenCapError)
+    return { type: "done", reason: error.message, tokens: error.tokens };
+  if (!(error instanceof ProposalFailedError)) throw error;
+  return {
+    type: "failed",
+    reason: error.message,
+    ...(error.tokens ? { tokens: error.tokens } : {}),
+    ...(error.transcript === undefined ? {} : { transcript: error.transcript }),
+  };
+}
+
 /** A checked proposal, its editable-set hash, and the ratchet head it was made against. */
 export interface Made {
   proposal: Proposal;
@@ -66,15 +85,7 @@ export class Proposing {
           reason: `the ${this.o.proposer.kind} proposer has nothing new to try`,
         };
       } catch (error) {
-        if (error instanceof TokenCapError)
-          return { type: "done", reason: error.message, tokens: error.tokens };
-        if (!(error instanceof ProposalFailedError)) throw error;
-        return {
-          type: "failed",
-          reason: error.message,
-          ...(error.tokens ? { tokens: error.tokens } : {}),
-          ...(error.transcript === undefined ? {} : { transcript: error.transcript }),
-        };
+        return outcomeOfError(error);
       }
     });
   }

@@ -1,13 +1,13 @@
 import type { Config } from "../../config/index.ts";
-import { experiment, type SessionState, type Settings, type Tokens } from "../../core/index.ts";
-import { filesHash, historyOf, ProposalScope } from "../../engine/index.ts";
+import { experiment, type SessionState, type Settings } from "../../core/index.ts";
+import { filesHash, historyOf, outcomeOfError, ProposalScope } from "../../engine/index.ts";
+import type { NoProposal } from "../../engine/proposing.ts";
 import type { Forge } from "../../forge/forge.ts";
 import {
   type Proposal,
   type ProposalContext,
   ProposalFailedError,
   type Proposer,
-  TokenCapError,
 } from "../../proposer/index.ts";
 
 interface HeadFiles {
@@ -19,8 +19,7 @@ interface HeadFiles {
 /** What asking the proposer came to (as in the engine's Proposing). */
 export type ProposalOutcome =
   | { type: "made"; proposal: Proposal; hash: string; parent: string }
-  | { type: "failed"; reason: string; tokens?: Tokens }
-  | { type: "done"; reason: string; tokens?: Tokens };
+  | NoProposal;
 
 /**
  * The App's counterpart of the engine's Proposing: the context comes from the ratchet head's
@@ -54,14 +53,7 @@ export class AppProposing {
     try {
       return await this.makeNow(state);
     } catch (error) {
-      if (error instanceof TokenCapError)
-        return { type: "done", reason: error.message, tokens: error.tokens };
-      if (!(error instanceof ProposalFailedError)) throw error;
-      return {
-        type: "failed",
-        reason: error.message,
-        ...(error.tokens ? { tokens: error.tokens } : {}),
-      };
+      return outcomeOfError(error);
     }
   }
 

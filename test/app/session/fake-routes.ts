@@ -37,7 +37,7 @@ export function useFakeGitHub(): () => FakeRepo {
   beforeAll(() => nock.disableNetConnect());
   beforeEach(() => {
     repo = new FakeRepo();
-    install(repo);
+    installFakeRoutes(repo);
   });
   afterEach(() => {
     nock.cleanAll();
@@ -52,8 +52,12 @@ interface Compiled extends Route {
   names: string[];
 }
 
-function install(repo: FakeRepo): void {
-  const routes = [...gitRoutes(repo), ...actionRoutes(repo)].map(compile);
+/**
+ * Serves `repo` behind nock: the session's git and Actions routes, plus `extra` ones (the App's).
+ * Returns a function that removes the interceptors.
+ */
+export function installFakeRoutes(repo: FakeRepo, extra: readonly Route[] = []): () => void {
+  const routes = [...gitRoutes(repo), ...actionRoutes(repo), ...extra].map(compile);
   for (const method of ["GET", "POST", "PATCH", "DELETE"]) {
     nock(API)
       .persist()
@@ -64,6 +68,7 @@ function install(repo: FakeRepo): void {
     .persist()
     .get(/.*/)
     .reply(async (req: Request) => download(repo, req));
+  return () => nock.cleanAll();
 }
 
 async function answer(repo: FakeRepo, routes: Compiled[], req: Request): Promise<Answer> {
@@ -132,9 +137,10 @@ function download(repo: FakeRepo, req: Request): Answer {
 function compile(route: Route): Compiled {
   operation(route.method, route.template);
   const names: string[] = [];
+  // A content path keeps its slashes (`.github/autoopt.yml`); every other parameter is one segment.
   const source = route.template.replace(/\{(\w+)\}/g, (_, name: string) => {
     names.push(name);
-    return "([^/]+)";
+    return name === "path" ? "(.+)" : "([^/]+)";
   });
   return { ...route, pattern: new RegExp(`^${source}$`), names };
 }
