@@ -20,6 +20,15 @@ export const Objective = z.strictObject({
 });
 export type Objective = z.infer<typeof Objective>;
 
+/** A further objective of harness mode, optionally a constraint the ratchet enforces. */
+export const ExtraObjective = Objective.extend({
+  limit: z.number().optional().meta({
+    description:
+      "A bound a candidate must respect to be kept: at most `limit` when minimizing, at least `limit` when maximizing.",
+  }),
+});
+export type ExtraObjective = z.infer<typeof ExtraObjective>;
+
 const EnvName = z
   .string()
   .regex(
@@ -55,7 +64,21 @@ export const RunConfig = z.strictObject({
     .meta({ description: "Bytes of run.log kept (head and tail)." }),
 });
 
+export const RatchetRule = z.enum(["primary", "weighted"]);
+export type RatchetRule = z.infer<typeof RatchetRule>;
+
 export const RatchetConfig = z.strictObject({
+  rule: RatchetRule.optional().meta({
+    description:
+      "How candidates are compared when there are several objectives. primary: by metric alone, kept only within every objective's limit. weighted: by the score Σ weight·value (minimized objectives subtracted), also within the limits.",
+  }),
+  weights: z
+    .record(MetricName, z.number().positive("a weight is a positive number"))
+    .optional()
+    .meta({
+      description:
+        "rule: weighted only: a positive weight per objective (metric or objectives); the goal gives the sign.",
+    }),
   min_delta: z.number().min(0).default(0),
   baseline_repeats: z.number().int().min(1).max(50).default(1),
   noise_sigmas: z.number().min(0).default(2),
@@ -155,12 +178,19 @@ export const Config = z
     locked: z.array(Glob).default([]),
     run: RunConfig,
     metric: Objective,
-    objectives: z.array(Objective).default([]),
+    objectives: z.array(ExtraObjective).default([]),
     ratchet: RatchetConfig.prefault({}),
     session: SessionConfig.prefault({}),
     proposer: ProposerConfig.default({ kind: "search", max_changes: 2 }),
     runner: RunnerConfig.prefault({}),
-    promotion: z.strictObject({ heldout: z.string().optional() }).prefault({}),
+    promotion: z
+      .strictObject({
+        heldout: z.string().trim().min(1).optional().meta({
+          description:
+            "Command that evaluates on the held-out split (AUTOOPT_SPLIT=heldout), run only for promotion; its results never reach the proposer.",
+        }),
+      })
+      .prefault({}),
   })
   .meta({ title: "autoopt.yml", description: "Configuration of an autoopt optimization session." });
 

@@ -11,6 +11,7 @@ export function findContradictions(config: Config): string[] {
     ...globsOutsideRepo(config),
     ...editableReachesProtected(config),
     ...objectiveProblems(config),
+    ...ruleProblems(config),
     ...budgetProblems(config),
   ];
 }
@@ -84,6 +85,35 @@ function objectiveProblems(config: Config): string[] {
       );
     }
   });
+  return problems;
+}
+
+/** Harness mode with several objectives must say how candidates are compared; nothing is guessed. */
+function ruleProblems(config: Config): string[] {
+  const { rule, weights } = config.ratchet;
+  const names = [config.metric.name, ...config.objectives.map((o) => o.name)];
+  const problems: string[] = [];
+  if (config.mode === "harness" && config.objectives.length > 0 && rule === undefined) {
+    problems.push(
+      `ratchet.rule is missing: with several objectives (${names.join(", ")}) say how a candidate beats the best — \`rule: primary\` (by ${config.metric.name} alone, within each objective's \`limit\`) or \`rule: weighted\` with \`weights: { ${names.map((n) => `${n}: 1`).join(", ")} }\``,
+    );
+  }
+  if (rule === "weighted" && (weights === undefined || Object.keys(weights).length === 0)) {
+    problems.push(
+      `ratchet.rule: weighted needs ratchet.weights, a positive weight per objective, e.g. \`weights: { ${names.map((n) => `${n}: 1`).join(", ")} }\``,
+    );
+  }
+  if (weights !== undefined && rule !== "weighted") {
+    problems.push(
+      `ratchet.weights is set but ratchet.rule is ${rule ?? "not set"}; weights are used only by \`rule: weighted\` — set it, or remove weights`,
+    );
+  }
+  for (const name of Object.keys(weights ?? {})) {
+    if (!names.includes(name))
+      problems.push(
+        `ratchet.weights.${name}: \`${name}\` is not an objective; weights name the metric or an entry of objectives (${names.join(", ")})`,
+      );
+  }
   return problems;
 }
 

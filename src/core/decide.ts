@@ -1,5 +1,6 @@
 import type { Decision, RunSummary } from "./ledger.ts";
 import { improvement, mean, threshold } from "./noise.ts";
+import { type Judged, judgedMetric, judgeMetrics } from "./objectives.ts";
 import { type Experiment, experiment, type SessionState } from "./session-state.ts";
 import type { Settings } from "./settings.ts";
 
@@ -15,17 +16,24 @@ export function decide(
 ): Decision {
   const x = experiment(state, id);
   if (!x) throw new Error(`experiment ${id} was never proposed; record its proposal first`);
-  const value = run.metrics[settings.metric.name];
-  const failed = run.status !== "ok" || value === undefined || !Number.isFinite(value);
-  const why = run.reason ?? failureReason(run, value, settings.metric.name);
+  const judged = judgeRun(run, settings);
   if (x.kind === "baseline") {
-    return failed
-      ? { target: id, outcome: "crash", reason: `baseline failed: ${why}` }
-      : { target: id, outcome: "baseline", reason: "baseline", value };
+    return judged.ok || judged.kind === "limit"
+      ? {
+          target: id,
+          outcome: "baseline",
+          reason: judged.ok ? "baseline" : `baseline (${judged.reason})`,
+          value: judged.value,
+        }
+      : { target: id, outcome: "crash", reason: `baseline failed: ${judged.reason}` };
   }
   if (x.kind === "confirm")
-    return decideConfirmation(state, x, failed ? undefined : value, why, settings);
-  if (failed) return { target: id, outcome: "crash", reason: why };
+    return decideConfirmation(state, x, judged.ok ? judged.value : undefined, judged, settings);
+  if (!judged.ok && judged.kind === "crash")
+    return { target: id, outcome: "crash", reason: judged.reason };
+  if (!judged.ok)
+    return { target: id, outcome: "discard", reason: judged.reason, value: judged.value };
+  const value = judged.value;
   if (settings.confirm > 0) {
     const gate = judge(state, id, value, settings);
     return gate.outcome === "keep"
@@ -39,13 +47,22 @@ export function decide(
   return withRatchetCheck(state, x, judge(state, id, value, settings));
 }
 
+/** A run's judged value, or why it has none: how it ended first, then what its metrics lack. */
+function judgeRun(run: RunSummary, settings: Settings): Judged {
+  if (run.status !== "ok") return { ok: false, kind: "crash", reason: run.reason ?? run.status };
+  const judged = judgeMetrics(run.metrics, settings);
+  // The runner's own wording (e.g. which file to write) says more than the core's.
+  if (!judged.ok && judged.kind === "crash" && run.reason) return { ...judged, reason: run.reason };
+  return judged;
+}
+
 /** keep when the value beats the best by more than the noise gate, otherwise discard. */
 function judge(state: SessionState, target: number, value: number, settings: Settings): Decision {
   const best = state.best;
   if (best === undefined)
     return { target, outcome: "discard", reason: "no baseline to compare with", value };
   const gate = threshold(settings.min_delta, settings.noise_sigmas, state.sigma);
-  const delta = improvement(value, best, settings.metric.goal);
+  const delta = improvement(value, best, judgedMetric(settings).goal);
   const common = { target, value, best_before: best, delta, threshold: gate };
   if (delta > gate) {
     return {
@@ -76,7 +93,7 @@ function decideConfirmation(
   state: SessionState,
   run: Experiment,
   value: number | undefined,
-  why: string,
+  judged: Judged,
   settings: Settings,
 ): Decision {
   const target = run.of ?? run.id;
@@ -93,9 +110,13 @@ function decideConfirmation(
       ...(value === undefined ? {} : { value }),
     };
   }
-  if (value === undefined)
-    return { target, outcome: "discard", reason: `confirmation run ${run.id} failed: ${why}` };
-  const values = confirmationValues(state, target, settings.metric.name);
+  if (value === undefined || !judged.ok)
+    return {
+      target,
+      outcome: "discard",
+      reason: `confirmation run ${run.id} failed: ${judged.ok ? "no value" : judged.reason}`,
+    };
+  const values = confirmationValues(state, target, settings);
   values.push(value);
   if (values.length < settings.confirm + 1) {
     return {
@@ -112,23 +133,29 @@ function decideConfirmation(
   });
 }
 
-/** Metric values of a candidate and its finished confirmation runs so far. */
-export function confirmationValues(state: SessionState, target: number, metric: string): number[] {
+/**
+ * Values of a candidate and its finished confirmation runs so far: judged under `settings`, or
+ * read by `valueOf` where there are no settings (a report).
+ */
+export function confirmationValues(
+  state: SessionState,
+  target: number,
+  by: Settings | ((metrics: Readonly<Record<string, number>>) => number | undefined),
+): number[] {
+  const read =
+    typeof by === "function"
+      ? by
+      : (metrics: Readonly<Record<string, number>>) => {
+          const judged = judgeMetrics(metrics, by);
+          return judged.ok ? judged.value : undefined;
+        };
   const runs = state.experiments.filter(
     (e) => e && (e.id === target || (e.kind === "confirm" && e.of === target)),
   );
   return runs.flatMap((e) => {
-    const v = e.run?.status === "ok" ? e.run.metrics[metric] : undefined;
+    const v = e?.run?.status === "ok" ? read(e.run.metrics) : undefined;
     return v === undefined ? [] : [v];
   });
-}
-
-/** Why a run without its own `reason` failed: how it ended first, then what its metric lacked. */
-function failureReason(run: RunSummary, value: number | undefined, metric: string): string {
-  if (run.status !== "ok") return run.status;
-  return value === undefined
-    ? `no ${metric} reported`
-    : `${metric} is not a finite number (${value})`;
 }
 
 function fmt(n: number): string {

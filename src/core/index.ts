@@ -1,6 +1,21 @@
 export { confirmationValues, decide } from "./decide.ts";
 export * from "./ledger.ts";
 export { improvement, mean, stdev, threshold } from "./noise.ts";
+export {
+  allObjectives,
+  type Judged,
+  judgedMetric,
+  judgeMetrics,
+  SCORE,
+  weightedScore,
+} from "./objectives.ts";
+export {
+  candidatePoints,
+  dominates,
+  type ParetoPoint,
+  paretoFrontier,
+  sessionFrontier,
+} from "./pareto.ts";
 export { Metrics, Result, RunnerIdentity, RunStatus } from "./result.ts";
 export { memoryGb, resultsTsv } from "./results-tsv.ts";
 export { type Action, nextActions } from "./schedule.ts";
@@ -14,5 +29,5 @@ export {
   type SessionMeta,
   type SessionState,
 } from "./session-state.ts";
-export { type Settings, settingsFromConfig } from "./settings.ts";
+export { type ObjectiveSpec, type Settings, settingsFromConfig } from "./settings.ts";
 export { activeMs, candidatesProposed, stopReason } from "./stop.ts";

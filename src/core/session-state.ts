@@ -211,7 +211,8 @@ function finish(s: SessionState, id: number, run: RunSummary, d: Decision, at: s
   switch (d.outcome) {
     case "baseline": {
       x.outcome = "baseline";
-      const value = run.metrics[s.metric.name];
+      // The decision's value is what the ratchet judges by (the metric, or a weighted score).
+      const value = d.value ?? run.metrics[s.metric.name];
       if (run.status === "ok" && value !== undefined) s.baselineValues.push(value);
       s.best = mean(s.baselineValues);
       s.sigma = stdev(s.baselineValues);

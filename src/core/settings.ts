@@ -1,8 +1,22 @@
 import type { Config, Goal } from "../config/index.ts";
 
+/** A further objective: reported by every run, on the Pareto frontier, optionally a constraint. */
+export interface ObjectiveSpec {
+  name: string;
+  goal: Goal;
+  /** At most this when minimizing, at least this when maximizing, for a candidate to be kept. */
+  limit?: number;
+}
+
 /** The numbers the core decides with; taken from the config and any command-line overrides. */
 export interface Settings {
   metric: { name: string; goal: Goal };
+  /** Objectives besides the metric (harness mode). */
+  objectives?: ObjectiveSpec[];
+  /** How candidates are compared: the metric alone (default), or a weighted score of all objectives. */
+  rule?: "primary" | "weighted";
+  /** rule weighted: a positive weight per objective. */
+  weights?: Record<string, number>;
   budget_s: number;
   min_delta: number;
   baseline_repeats: number;
@@ -20,6 +34,9 @@ export interface Settings {
 export function settingsFromConfig(config: Config): Settings {
   return {
     metric: { name: config.metric.name, goal: config.metric.goal },
+    objectives: config.objectives.map((o) => ({ ...o })),
+    rule: config.ratchet.rule ?? "primary",
+    ...(config.ratchet.weights === undefined ? {} : { weights: { ...config.ratchet.weights } }),
     budget_s: config.run.budget,
     min_delta: config.ratchet.min_delta,
     baseline_repeats: config.ratchet.baseline_repeats,

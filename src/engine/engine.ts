@@ -3,6 +3,7 @@ import {
   applyEvent,
   decide,
   experiment,
+  judgedMetric,
   type LedgerEvent,
   nextActions,
   type Result,
@@ -111,7 +112,7 @@ export class Engine {
         at: this.now(),
         session: this.o.session,
         base_sha: baseSha,
-        metric: this.o.settings.metric,
+        metric: judgedMetric(this.o.settings),
         settings: { ...this.o.settings },
       });
       return;

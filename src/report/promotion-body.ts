@@ -139,7 +139,7 @@ function keptSection(
 function confirmationLine(state: SessionState, id: number): string | undefined {
   const reruns = state.experiments.filter((e) => e?.kind === "confirm" && e.of === id);
   if (reruns.length === 0) return undefined;
-  const values = confirmationValues(state, id, state.metric.name);
+  const values = confirmationValues(state, id, (m) => m[state.metric.name]);
   const failed = reruns.filter((e) => e.run && e.run.status !== "ok").length;
   const ids = [id, ...reruns.map((e) => e.id)].map((x) => `exp-${x}`).join(", ");
   const note = failed > 0 ? `; ${failed} re-run(s) failed` : "";

@@ -26,14 +26,27 @@ const BASE = {
   metric: { name: "val_bpb", goal: "minimize" },
 };
 const PROPOSERS = [{ kind: "search" }, { kind: "llm", model: "m" }];
+/** Harness mode with objectives needs a rule, and weights need rule weighted: both are tried. */
+const RATCHETS = [
+  { rule: "primary" },
+  { rule: "weighted", weights: { accuracy: 1, context_tokens: 1 } },
+];
+const HARNESS_METRICS = {
+  metric: { name: "accuracy", goal: "maximize" },
+  objectives: [{ name: "context_tokens", goal: "minimize" }],
+};
 
 /**
- * `BASE` with the example for `path` set in place, once per proposer kind. A section the base
+ * `BASE` with the example for `path` set in place, once per proposer kind and ratchet rule. A section the base
  * lacks (`ratchet`, `objectives[0]`) is first filled from its own example.
  */
 function withExample(path: PropertyKey[], example: string): string[] {
-  return PROPOSERS.map((proposer) => {
-    const config: Record<PropertyKey, unknown> = structuredClone({ ...BASE, proposer });
+  const bases = [
+    ...PROPOSERS.map((proposer) => ({ ...BASE, proposer })),
+    ...RATCHETS.map((ratchet) => ({ ...BASE, ...HARNESS_METRICS, ratchet })),
+  ];
+  return bases.map((base) => {
+    const config: Record<PropertyKey, unknown> = structuredClone(base);
     let parent = config;
     path.slice(0, -1).forEach((part, i) => {
       if (parent[part] === undefined) {

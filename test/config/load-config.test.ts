@@ -19,6 +19,8 @@ run: { command: python3 train.py }
 metric: { name: val_bpb, goal: minimize }
 `;
 
+const HARNESS = edit(VALID, "mode: train", "mode: harness");
+
 /** `text` with `from` replaced by `to`; fails loudly if `from` is not there, so no case tests the valid file by mistake. */
 function edit(text: string, from: string, to: string): string {
   if (!text.includes(from))
@@ -93,13 +95,19 @@ describe("loadConfig on a valid file", () => {
   it("parses a harness-mode file with an LLM proposer and several objectives", () => {
     const config = loadConfig(
       `${MINIMAL}mode: harness
-objectives: [{ name: latency_ms, goal: minimize }, { name: cost, goal: minimize }]
+objectives: [{ name: latency_ms, goal: minimize, limit: 250 }, { name: cost, goal: minimize }]
+ratchet: { rule: weighted, weights: { val_bpb: 1, latency_ms: 0.001 } }
 proposer: { kind: llm, model: gpt-4o-mini, base_url: "http://localhost:8000/v1", temperature: 0.5 }
 run: { command: python3 eval.py, budget: 1h30m, env: { SPLIT: search }, pass_env: [HF_TOKEN] }
 `.replace("run: { command: python3 train.py }\n", ""),
     );
     expect(config.mode).toBe("harness");
-    expect(config.objectives.map((o) => o.name)).toEqual(["latency_ms", "cost"]);
+    expect(config.objectives).toEqual([
+      { name: "latency_ms", goal: "minimize", limit: 250 },
+      { name: "cost", goal: "minimize" },
+    ]);
+    expect(config.ratchet.rule).toBe("weighted");
+    expect(config.ratchet.weights).toEqual({ val_bpb: 1, latency_ms: 0.001 });
     expect(config.proposer).toEqual({
       kind: "llm",
       model: "gpt-4o-mini",
@@ -277,7 +285,10 @@ const BAD: BadCase[] = [
   },
   {
     title: "duplicate objective names in harness mode",
-    text: `${edit(VALID, "mode: train", "mode: harness")}objectives: [{ name: latency_ms, goal: minimize }, { name: latency_ms, goal: maximize }]\n`,
+    text: `${HARNESS}objectives: [{ name: latency_ms, goal: minimize }, { name: latency_ms, goal: maximize }]\n`.replace(
+      "ratchet: { ",
+      "ratchet: { rule: primary, ",
+    ),
     says: [
       "objectives[1].name: `latency_ms`",
       "listed twice",
@@ -287,8 +298,51 @@ const BAD: BadCase[] = [
   },
   {
     title: "an objective repeating the metric",
-    text: `${edit(VALID, "mode: train", "mode: harness")}objectives: [{ name: val_bpb, goal: minimize }]\n`,
+    text: `${HARNESS}objectives: [{ name: val_bpb, goal: minimize }]\n`.replace(
+      "ratchet: { ",
+      "ratchet: { rule: primary, ",
+    ),
     says: ["objectives[0].name: `val_bpb`", "repeats metric.name", "remove objectives[0]"],
+  },
+  {
+    title: "harness mode with objectives and no ratchet rule",
+    text: `${HARNESS}objectives: [{ name: latency_ms, goal: minimize }]\n`,
+    says: ["ratchet.rule is missing", "val_bpb, latency_ms", "`rule: primary`", "`rule: weighted`"],
+  },
+  {
+    title: "rule weighted without weights",
+    text: `${HARNESS}objectives: [{ name: latency_ms, goal: minimize }]\n`.replace(
+      "ratchet: { ",
+      "ratchet: { rule: weighted, ",
+    ),
+    says: [
+      "ratchet.rule: weighted needs ratchet.weights",
+      "weights: { val_bpb: 1, latency_ms: 1 }",
+    ],
+  },
+  {
+    title: "weights with rule primary",
+    text: `${HARNESS}objectives: [{ name: latency_ms, goal: minimize }]\n`.replace(
+      "ratchet: { ",
+      "ratchet: { rule: primary, weights: { val_bpb: 1 }, ",
+    ),
+    says: ["ratchet.weights is set but ratchet.rule is primary", "`rule: weighted`"],
+  },
+  {
+    title: "a weight for something that is not an objective",
+    text: `${HARNESS}objectives: [{ name: latency_ms, goal: minimize }]\n`.replace(
+      "ratchet: { ",
+      "ratchet: { rule: weighted, weights: { val_bpb: 1, cost: 2 }, ",
+    ),
+    says: ["ratchet.weights.cost", "is not an objective", "val_bpb, latency_ms"],
+  },
+  {
+    title: "a negative weight",
+    text: `${HARNESS}objectives: [{ name: latency_ms, goal: minimize }]\n`.replace(
+      "ratchet: { ",
+      "ratchet: { rule: weighted, weights: { val_bpb: -1 }, ",
+    ),
+    says: ["ratchet.weights.val_bpb: -1", "too small"],
   },
   {
     title: "budget longer than max_hours",
@@ -392,7 +446,7 @@ const BAD: BadCase[] = [
   },
   {
     title: "a misspelt key inside a list item",
-    text: `${edit(VALID, "mode: train", "mode: harness")}objectives: [{ nmae: cost, goal: minimize }]\n`,
+    text: `${HARNESS}objectives: [{ nmae: cost, goal: minimize }]\n`,
     says: ["unknown key `objectives[0].nmae`", '"cost"', "did you mean `name`"],
   },
 ];

@@ -1,5 +1,5 @@
 import type { Config } from "../../config/index.ts";
-import { settingsFromConfig } from "../../core/index.ts";
+import { judgedMetric, settingsFromConfig } from "../../core/index.ts";
 import type { IssueRef } from "../session-service.ts";
 import { advanceSession } from "./advance-session.ts";
 import type { SessionContext } from "./session-context.ts";
@@ -25,7 +25,7 @@ export async function startSession(
     at: ctx.now(),
     session: ctx.session,
     base_sha: head,
-    metric: settings.metric,
+    metric: judgedMetric(settings),
     settings: { ...settings },
   });
   ctx.record({
