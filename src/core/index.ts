@@ -1,4 +1,5 @@
 export { confirmationValues, decide } from "./decide.ts";
+export { describeLeaks, findLeaks, type Leak, type TaskFacts } from "./leakage.ts";
 export * from "./ledger.ts";
 export { improvement, mean, stdev, threshold } from "./noise.ts";
 export {
@@ -7,6 +8,7 @@ export {
   judgedMetric,
   judgeMetrics,
   SCORE,
+  sessionObjectives,
   weightedScore,
 } from "./objectives.ts";
 export {

@@ -57,7 +57,18 @@ export const SessionStarted = z.object({
   type: z.literal("session"),
   session: z.string(),
   base_sha: z.string(),
+  /** What the ratchet judges by: the metric, or `score` under a weighted rule. */
   metric: z.object({ name: z.string(), goal: z.enum(["minimize", "maximize"]) }),
+  /** Every objective of a harness session, the config's metric first; absent in train mode. */
+  objectives: z
+    .array(
+      z.object({
+        name: z.string(),
+        goal: z.enum(["minimize", "maximize"]),
+        limit: z.number().optional(),
+      }),
+    )
+    .optional(),
   settings: z.record(z.string(), z.unknown()),
 });
 

@@ -16,6 +16,11 @@ export function judgedMetric(settings: Settings): { name: string; goal: Goal } {
     : { name: settings.metric.name, goal: settings.metric.goal };
 }
 
+/** The `objectives` field of a session's first ledger event: present only with several objectives. */
+export function sessionObjectives(settings: Settings): { objectives?: ObjectiveSpec[] } {
+  return (settings.objectives?.length ?? 0) > 0 ? { objectives: allObjectives(settings) } : {};
+}
+
 /** What a run's metrics come to under the ratchet rule. */
 export type Judged =
   | { ok: true; value: number }

@@ -1,6 +1,5 @@
-import { allObjectives } from "./objectives.ts";
 import type { SessionState } from "./session-state.ts";
-import type { ObjectiveSpec, Settings } from "./settings.ts";
+import type { ObjectiveSpec } from "./settings.ts";
 
 /** A candidate as the frontier sees it: its values on every objective. */
 export interface ParetoPoint {
@@ -48,8 +47,10 @@ export function paretoFrontier(
  * not (a discarded candidate can still be the best trade-off). Runs of the same commit (baseline
  * repeats, confirmation runs) are one point at their mean, under the first run's id.
  */
-export function candidatePoints(state: SessionState, settings: Settings): ParetoPoint[] {
-  const objectives = allObjectives(settings);
+export function candidatePoints(
+  state: SessionState,
+  objectives: readonly ObjectiveSpec[],
+): ParetoPoint[] {
   const bySha = new Map<string, { id: number; runs: Record<string, number>[] }>();
   for (const e of state.experiments) {
     const run = e?.run;
@@ -73,7 +74,8 @@ export function candidatePoints(state: SessionState, settings: Settings): Pareto
   }));
 }
 
-/** The session's Pareto frontier over all its objectives. */
-export function sessionFrontier(state: SessionState, settings: Settings): ParetoPoint[] {
-  return paretoFrontier(candidatePoints(state, settings), allObjectives(settings));
+/** The session's Pareto frontier over all its objectives; empty for a single-objective session. */
+export function sessionFrontier(state: SessionState): ParetoPoint[] {
+  if (state.objectives.length < 2) return [];
+  return paretoFrontier(candidatePoints(state, state.objectives), state.objectives);
 }

@@ -7,6 +7,7 @@ import type {
   RunSummary,
 } from "./ledger.ts";
 import { mean, stdev } from "./noise.ts";
+import type { ObjectiveSpec } from "./settings.ts";
 
 /** Where an experiment stands: `running` until finished; `final` once its verdict is in. */
 export type Phase = "running" | "interrupted" | "awaiting-confirm" | "awaiting-rebase" | "final";
@@ -46,7 +47,10 @@ export interface SessionMeta {
 
 export interface SessionState {
   session: string;
+  /** What the ratchet judges by: the metric, or `score` under a weighted rule. */
   metric: { name: string; goal: "minimize" | "maximize" };
+  /** Every objective of a harness session, the config's metric first; empty in train mode. */
+  objectives: ObjectiveSpec[];
   startedAt: string;
   baseSha: string;
   ratchetSha: string;
@@ -72,6 +76,7 @@ export function emptyState(): SessionState {
   return {
     session: "",
     metric: { name: "", goal: "minimize" },
+    objectives: [],
     startedAt: "",
     baseSha: "",
     ratchetSha: "",
@@ -113,6 +118,7 @@ function reduce(s: SessionState, e: LedgerEvent): SessionState {
       Object.assign(s, {
         session: e.session,
         metric: e.metric,
+        objectives: e.objectives ?? [],
         startedAt: e.at,
         baseSha: e.base_sha,
       });

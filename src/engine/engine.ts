@@ -11,12 +11,14 @@ import {
   replay,
   type SessionState,
   type Settings,
+  sessionObjectives,
 } from "../core/index.ts";
 import type { Forge } from "../forge/forge.ts";
 import type { Proposer } from "../proposer/index.ts";
 import type { ArchiveWriter } from "./archive-writer.ts";
 import type { EngineEvent } from "./engine-event.ts";
 import type { Executor } from "./executor.ts";
+import { FrontierRefs } from "./frontier-refs.ts";
 import type { LedgerFile } from "./ledger-file.ts";
 import { Mutex } from "./mutex.ts";
 import { Proposing, type ProposingOptions } from "./proposing.ts";
@@ -40,6 +42,7 @@ export interface EngineOptions {
   /** Tools over the archive for proposers that read it, built fresh for each proposal. */
   toolsFor?: ProposingOptions["toolsFor"];
   precheck?: ProposingOptions["precheck"];
+  taskFacts?: ProposingOptions["taskFacts"];
 }
 
 /**
@@ -52,6 +55,7 @@ export class Engine {
   private readonly o: EngineOptions;
   private readonly mutex = new Mutex();
   private readonly tasks = new TaskSet();
+  private readonly frontier: FrontierRefs;
   private readonly proposing: Proposing;
   private failure: unknown;
 
@@ -59,6 +63,7 @@ export class Engine {
     this.o = options;
     this.state = replay(events);
     this.proposing = new Proposing(options);
+    this.frontier = new FrontierRefs(options.forge);
   }
 
   get current(): SessionState {
@@ -113,6 +118,7 @@ export class Engine {
         session: this.o.session,
         base_sha: baseSha,
         metric: judgedMetric(this.o.settings),
+        ...sessionObjectives(this.o.settings),
         settings: { ...this.o.settings },
       });
       return;
@@ -125,6 +131,7 @@ export class Engine {
       if (e?.phase === "final" && e.outcome !== "keep" && e.kind !== "baseline")
         await this.o.forge.dropExperiment(e.id);
     }
+    await this.frontier.sync(this.state);
   }
 
   private async perform(action: Action, key: number): Promise<void> {
@@ -312,6 +319,7 @@ export class Engine {
     ) {
       await this.o.forge.dropExperiment(target.id);
     }
+    await this.frontier.sync(this.state);
     await this.o.archive.writeResultsTsv(this.state);
     this.emit({ type: "experiment-finished", experiment: n, decision, run });
   }

@@ -1,4 +1,11 @@
-import type { SessionState, Settings, Tokens } from "../core/index.ts";
+import {
+  describeLeaks,
+  findLeaks,
+  type SessionState,
+  type Settings,
+  type TaskFacts,
+  type Tokens,
+} from "../core/index.ts";
 import type { Forge } from "../forge/forge.ts";
 import {
   type Proposal,
@@ -25,6 +32,8 @@ export interface ProposingOptions {
   toolsFor?: (state: SessionState, files: ReadonlyMap<string, string>) => Promise<ToolBox>;
   /** Runs the configured pre-check on candidate files made on `parent`. */
   precheck?: (parent: string, files: ReadonlyMap<string, string>) => Promise<string | undefined>;
+  /** The task set's ids and answers, which no candidate may embed (harness mode). */
+  taskFacts?: () => Promise<TaskFacts>;
 }
 
 /** What asking the proposer came to. */
@@ -101,6 +110,9 @@ export class Proposing {
     tried.add(filesHash(files));
     const hashOf = (changed: ReadonlyMap<string, string>) =>
       filesHash(new Map([...files, ...changed]));
+    const facts = await this.o.taskFacts?.();
+    const leakOf = (changed: ReadonlyMap<string, string>) => leakProblem(files, changed, facts);
+    const precheck = this.o.precheck;
     const context: ProposalContext = {
       experiment: state.experiments.length + 1,
       seed: this.o.settings.seed,
@@ -115,13 +127,21 @@ export class Proposing {
       diffOf: (n) => this.o.archive.readDiff(n),
       signal,
       ...(this.o.toolsFor ? { tools: await this.o.toolsFor(state, files) } : {}),
-      ...(this.o.precheck
-        ? { precheck: (changed) => this.o.precheck?.(head, changed) ?? Promise.resolve(undefined) }
+      ...(precheck || facts
+        ? {
+            precheck: async (changed) =>
+              leakOf(changed) ?? (await precheck?.(head, changed)) ?? undefined,
+          }
         : {}),
     };
     const proposal = await this.o.proposer.propose(context);
     if (proposal === undefined) return undefined;
     this.scope.check(proposal, files, this.o.proposer.kind);
+    const leak = leakOf(proposal.files);
+    if (leak !== undefined)
+      throw new ProposalFailedError(
+        `the ${this.o.proposer.kind} proposer's candidate was rejected before it ran: ${leak}`,
+      );
     const hash = hashOf(proposal.files);
     if (tried.has(hash))
       throw new ProposalFailedError(
@@ -150,4 +170,19 @@ export class Proposing {
   isEditable(path: string): boolean {
     return this.scope.isEditable(path);
   }
+}
+
+/** Why a change may not run because it embeds the task set, or undefined. */
+function leakProblem(
+  files: ReadonlyMap<string, string>,
+  changed: ReadonlyMap<string, string>,
+  facts: TaskFacts | undefined,
+): string | undefined {
+  if (!facts || facts.ids.length === 0) return undefined;
+  const changes = [...changed].map(([path, after]) => {
+    const before = files.get(path);
+    return before === undefined ? { path, after } : { path, before, after };
+  });
+  const leaks = findLeaks(changes, facts);
+  return leaks.length > 0 ? describeLeaks(leaks) : undefined;
 }

@@ -3,6 +3,12 @@ export interface RebaseConflict {
   conflict: string;
 }
 
+/** A commit on the Pareto frontier, kept reachable by a branch of its own. */
+export interface FrontierMember {
+  experiment: number;
+  sha: string;
+}
+
 /**
  * Where a session's branches live. Locally: git refs in the user's repository, never touching
  * their working tree. On GitHub: refs through the API. The engine never knows which it has.
@@ -34,5 +40,10 @@ export interface Forge {
   /** Makes the ratchet point at `sha` whatever it points at now (used to reconcile after a crash). */
   resetRatchet(sha: string): Promise<void>;
   dropExperiment(experiment: number): Promise<void>;
+  /**
+   * Keeps the Pareto frontier's commits reachable: `autoopt/<session>/frontier/exp-<n>` for each
+   * member, and no other branch under that folder. Idempotent.
+   */
+  markFrontier(members: readonly FrontierMember[]): Promise<void>;
   diff(from: string, to: string): Promise<string>;
 }

@@ -4,10 +4,12 @@ import {
   decide,
   type ExperimentKind,
   emptyState,
+  judgedMetric,
   type LedgerEvent,
   type RunSummary,
   type SessionState,
   type Settings,
+  sessionObjectives,
 } from "../../src/core/index.ts";
 
 export const BASE_SHA = "base000000000";
@@ -86,7 +88,8 @@ export class Driver {
       at: this.iso(),
       session: options.session ?? "s1",
       base_sha: BASE_SHA,
-      metric: s.metric,
+      metric: judgedMetric(s),
+      ...sessionObjectives(s),
       settings: {},
     });
   }

@@ -82,6 +82,12 @@ describe("sessionFrontier", () => {
   });
   const run = (accuracy: number, tokens: number) => ok(accuracy, { tokens }, "accuracy");
 
+  it("is empty for a single-objective session", () => {
+    const d = new Driver(settings());
+    d.finish(d.propose("baseline"), ok(1));
+    expect(sessionFrontier(d.state)).toEqual([]);
+  });
+
   it("spans kept and discarded candidates, folds repeats of a commit, skips crashes", () => {
     const d = new Driver({ ...s, baseline_repeats: 2 });
     d.finish(d.propose("baseline"), run(0.6, 100));
@@ -90,8 +96,9 @@ describe("sessionFrontier", () => {
     d.finish(d.propose("candidate"), run(0.7, 120)); // discarded, still a trade-off
     d.finish(d.propose("candidate"), run(0.65, 900)); // dominated
     d.finish(d.propose("candidate"), failed("crash", "boom"));
-    const front = sessionFrontier(d.state, s);
+    const front = sessionFrontier(d.state);
     expect(front.map((p) => p.id)).toEqual([1, 3, 4]);
     expect(front[0]?.values.accuracy).toBeCloseTo(0.61);
+    expect(d.state.objectives.map((o) => o.name)).toEqual(["accuracy", "tokens"]);
   });
 });

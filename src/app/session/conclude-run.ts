@@ -1,9 +1,13 @@
 import {
+  applyEvent,
   type Decision,
   decide,
   type Experiment,
   experiment,
+  type LedgerEvent,
   type RunSummary,
+  type SessionState,
+  sessionFrontier,
 } from "../../core/index.ts";
 import type { SessionContext } from "./session-context.ts";
 
@@ -25,7 +29,17 @@ export async function concludeRun(ctx: SessionContext, n: number, run: RunSummar
     const target = experiment(ctx.state, decision.target) ?? x;
     if (decision.outcome === "keep" && !(await moveRatchet(ctx, target.sha))) continue;
     const finished = { type: "finished" as const, at: ctx.now(), experiment: n, run, decision };
-    ctx.record(finished, dropAfter(ctx, decision, target));
+    const drop = dropAfter(ctx, decision, target);
+    const mark = frontierAfter(ctx, finished);
+    ctx.record(
+      finished,
+      drop || mark
+        ? async () => {
+            await drop?.();
+            await mark?.();
+          }
+        : undefined,
+    );
     if (decision.outcome === "keep") ctx.keptNow = true;
     return;
   }
@@ -46,6 +60,20 @@ async function moveRatchet(ctx: SessionContext, sha: string): Promise<boolean> {
   throw new Error(
     `the branch autoopt/${ctx.session}/ratchet was moved outside autoopt: it is at ${head}, the session's ledger says ${from}; move it back to ${from} so the session can go on, or stop the session with \`/autoopt stop\``,
   );
+}
+
+/** Moves the frontier's branches when this verdict changes who is on the frontier. */
+function frontierAfter(
+  ctx: SessionContext,
+  finished: Extract<LedgerEvent, { type: "finished" }>,
+): (() => Promise<void>) | undefined {
+  if (ctx.state.objectives.length < 2) return undefined;
+  const members = (state: SessionState) =>
+    sessionFrontier(state).map((p) => ({ experiment: p.id, sha: p.sha }));
+  const before = members(ctx.state);
+  const after = members(applyEvent(ctx.state, finished));
+  if (JSON.stringify(before) === JSON.stringify(after)) return undefined;
+  return () => ctx.forge.markFrontier(after);
 }
 
 function dropAfter(

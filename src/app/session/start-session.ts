@@ -1,5 +1,5 @@
 import type { Config } from "../../config/index.ts";
-import { judgedMetric, settingsFromConfig } from "../../core/index.ts";
+import { judgedMetric, sessionObjectives, settingsFromConfig } from "../../core/index.ts";
 import type { IssueRef } from "../session-service.ts";
 import { advanceSession } from "./advance-session.ts";
 import type { SessionContext } from "./session-context.ts";
@@ -26,6 +26,7 @@ export async function startSession(
     session: ctx.session,
     base_sha: head,
     metric: judgedMetric(settings),
+    ...sessionObjectives(settings),
     settings: { ...settings },
   });
   ctx.record({

@@ -2,6 +2,7 @@ import type { Config } from "../../config/index.ts";
 import { ArchiveWriter, Engine, LocalExecutor, SessionLock } from "../../engine/index.ts";
 import { localPrecheck } from "../../engine/local-precheck.ts";
 import { LocalTools } from "../../engine/local-tools.ts";
+import { TaskFactsReader } from "../../engine/task-facts.ts";
 import { assertCleanForSession, headSha, ignoreArchive } from "../../forge/local/index.ts";
 import { chooseProposer } from "../../proposer/choose-proposer.ts";
 import {
@@ -54,6 +55,7 @@ export async function runCommand(
     }
     const proposer = chooseProposer(config, cmd.env, cmd.out);
     const tools = proposer.kind === "llm" ? new LocalTools(s.paths.dir, s.forge) : undefined;
+    const facts = config.mode === "harness" ? new TaskFactsReader(s.paths.dir) : undefined;
     const progress = new Progress({ settings: s.settings, out: cmd.out, tty: cmd.tty, clock });
     const engine = new Engine(
       {
@@ -80,6 +82,7 @@ export async function runCommand(
         onEvent: (event, state) => progress.handle(event, state),
         ...precheckFor(config, repo, cmd.env),
         ...(tools ? { toolsFor: (state, files) => tools.for(state, files) } : {}),
+        ...(facts ? { taskFacts: () => facts.read() } : {}),
       },
       events,
     );

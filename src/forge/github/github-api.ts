@@ -3,6 +3,7 @@ import type {
   ComparisonData,
   GitCommitData,
   GitHubClient,
+  GitRefData,
   GitTreeData,
   NewTreeEntry,
 } from "./github-client.ts";
@@ -70,6 +71,14 @@ export class GitHubApi {
     await this.call("DELETE", `git/refs/${ref}`, (o) =>
       this.octokit.rest.git.deleteRef({ ...o, ref }),
     );
+  }
+
+  /** Refs whose name starts with `prefix` (e.g. `heads/autoopt/s/frontier/`), up to 100. */
+  async matchingRefs(prefix: string): Promise<GitRefData[]> {
+    const { data } = await this.call("GET", `git/matching-refs/${prefix}`, (o) =>
+      this.octokit.rest.git.listMatchingRefs({ ...o, ref: prefix, per_page: 100 }),
+    );
+    return data;
   }
 
   async getCommit(sha: string): Promise<GitCommitData> {

@@ -10,6 +10,7 @@ export interface GitHubClient {
       createRef: Call<{ ref: string; sha: string }, GitRefData>;
       updateRef: Call<{ ref: string; sha: string; force?: boolean }, GitRefData>;
       deleteRef: Call<{ ref: string }, unknown>;
+      listMatchingRefs: Call<{ ref: string; per_page?: number }, GitRefData[]>;
       getCommit: Call<{ commit_sha: string }, GitCommitData>;
       getTree: Call<{ tree_sha: string; recursive?: string }, GitTreeData>;
       getBlob: Call<{ file_sha: string }, GitBlobData>;

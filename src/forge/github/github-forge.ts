@@ -1,4 +1,4 @@
-import type { Forge, RebaseConflict } from "../forge.ts";
+import type { Forge, FrontierMember, RebaseConflict } from "../forge.ts";
 import { changedPaths, overlap } from "./changed-paths.ts";
 import { GitHubApi, type GitHubRequest } from "./github-api.ts";
 import { GitHubApiError } from "./github-api-error.ts";
@@ -157,6 +157,17 @@ export class GitHubForge implements Forge {
         (error.status === 404 || error.is(422, /does not exist/i));
       if (!gone) throw error;
     }
+  }
+
+  async markFrontier(members: readonly FrontierMember[]): Promise<void> {
+    const wanted = new Map(members.map((m) => [`refs/${this.refs.frontier(m.experiment)}`, m.sha]));
+    const existing = await this.api.matchingRefs(this.refs.frontierPrefix);
+    for (const ref of existing) {
+      const sha = wanted.get(ref.ref);
+      if (sha === ref.object.sha) wanted.delete(ref.ref);
+      else if (sha === undefined) await this.api.deleteRef(ref.ref.replace(/^refs\//, ""));
+    }
+    for (const [ref, sha] of wanted) await this.setBranch(ref.replace(/^refs\//, ""), sha);
   }
 
   diff(from: string, to: string): Promise<string> {

@@ -3,6 +3,9 @@ export interface SessionRefs {
   ratchet: string;
   ledger: string;
   experiment(n: number): string;
+  /** The folder of the frontier's branches, ending in `/`. */
+  frontierPrefix: string;
+  frontier(n: number): string;
 }
 
 export function sessionRefs(session: string): SessionRefs {
@@ -21,5 +24,7 @@ export function sessionRefs(session: string): SessionRefs {
     ratchet: `${prefix}/ratchet`,
     ledger: `${prefix}/ledger`,
     experiment: (n) => `${prefix}/exp-${n}`,
+    frontierPrefix: `${prefix}/frontier/`,
+    frontier: (n) => `${prefix}/frontier/exp-${n}`,
   };
 }

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Forge, RebaseConflict } from "../forge.ts";
+import type { Forge, FrontierMember, RebaseConflict } from "../forge.ts";
 import { AUTOOPT_IDENTITY, GitError, git } from "./git.ts";
 
 export interface LocalForgeOptions {
@@ -125,6 +125,22 @@ export class LocalForge implements Forge {
     if ((await this.resolve(this.experimentRef(experiment))) !== undefined) {
       await this.git(["update-ref", "-d", this.experimentRef(experiment)]);
     }
+  }
+
+  async markFrontier(members: readonly FrontierMember[]): Promise<void> {
+    const prefix = `refs/heads/autoopt/${this.session}/frontier/`;
+    const wanted = new Map(members.map((m) => [`${prefix}exp-${m.experiment}`, m.sha]));
+    const listed = await this.git(["for-each-ref", "--format=%(refname) %(objectname)", prefix]);
+    const commands: string[] = [];
+    for (const line of listed.split("\n").filter(Boolean)) {
+      const [ref = "", sha] = line.split(" ");
+      if (wanted.get(ref) === sha) wanted.delete(ref);
+      else if (!wanted.has(ref)) commands.push(`delete ${ref}`);
+    }
+    for (const [ref, sha] of wanted) commands.push(`update ${ref} ${sha}`);
+    // One transaction: the frontier's branches never show a half-updated set.
+    if (commands.length > 0)
+      await this.git(["update-ref", "--stdin"], { input: `${commands.join("\n")}\n` });
   }
 
   diff(from: string, to: string): Promise<string> {

@@ -109,6 +109,21 @@ describe("GitHubForge session and ratchet", () => {
     await forge().dropExperiment(4);
   });
 
+  it("marks the frontier: creates new members' branches, deletes those that left, leaves the rest", async () => {
+    const prefix = "heads/autoopt/nov27/frontier/";
+    new GitHubMock()
+      .matchingRefs(prefix, [
+        [`${prefix}exp-1`, sha("one")],
+        [`${prefix}exp-3`, sha("three")],
+      ])
+      .deleteRef(`${prefix}exp-3`)
+      .createRef(`${prefix}exp-5`, sha("five"));
+    await forge().markFrontier([
+      { experiment: 1, sha: sha("one") },
+      { experiment: 5, sha: sha("five") },
+    ]);
+  });
+
   it("rejects a session name git cannot put in a branch", () => {
     expect(
       () => new GitHubForge({ octokit: octokit(), owner: OWNER, repo: REPO, session: "a..b" }),

@@ -94,6 +94,13 @@ export class GitHubMock {
     return this.expect("delete", "/repos/{owner}/{repo}/git/refs/{ref}", { ref }, {}, reply);
   }
 
+  /** GET matching-refs for `prefix`, answering with the refs given as [ref, commit] pairs. */
+  matchingRefs(prefix: string, found: readonly (readonly [string, string])[]): this {
+    const reply = { status: 200, body: found.map(([ref, commit]) => gitRef(ref, commit)) };
+    const path = "/repos/{owner}/{repo}/git/matching-refs/{ref}";
+    return this.expect("get", path, { ref: prefix }, { query: { per_page: "100" } }, reply);
+  }
+
   getCommit(commit: string, tree: string, parents: string[]): this {
     const reply = { status: 200, body: gitCommit(commit, tree, parents) };
     const path = "/repos/{owner}/{repo}/git/commits/{commit_sha}";

@@ -304,6 +304,38 @@ describe("LocalForge", () => {
     expect(show(repo.dir, one, "notes.md")).toBe("1");
   });
 
+  it("markFrontier keeps exactly the members' branches, even after their experiment branches go", async () => {
+    const { repo, forge } = setup();
+    await forge.startSession(repo.base);
+    const commits: string[] = [];
+    for (const n of [1, 2, 3]) {
+      commits.push(
+        await forge.commitCandidate({
+          experiment: n,
+          parent: repo.base,
+          files: new Map([["notes.md", `${n}\n`]]),
+          message: String(n),
+        }),
+      );
+    }
+    const frontier = (n: number) => `refs/heads/autoopt/s1/frontier/exp-${n}`;
+    await forge.markFrontier([
+      { experiment: 1, sha: commits[0] ?? "" },
+      { experiment: 2, sha: commits[1] ?? "" },
+    ]);
+    await forge.dropExperiment(2);
+    expect(refOf(repo.dir, frontier(2))).toBe(commits[1]);
+    await forge.markFrontier([
+      { experiment: 2, sha: commits[1] ?? "" },
+      { experiment: 3, sha: commits[2] ?? "" },
+    ]);
+    expect(refOf(repo.dir, frontier(1))).toBe("");
+    expect(refOf(repo.dir, frontier(2))).toBe(commits[1]);
+    expect(refOf(repo.dir, frontier(3))).toBe(commits[2]);
+    await forge.markFrontier([]);
+    expect(refOf(repo.dir, frontier(3))).toBe("");
+  });
+
   it("readFiles and listFiles read committed content, not the working tree", async () => {
     const { repo, forge } = setup();
     expect(await forge.listFiles(repo.base)).toEqual([
