@@ -1,5 +1,6 @@
 import { Command, InvalidArgumentError } from "commander";
 import { ConfigError, parseDuration } from "../config/index.ts";
+import { heldoutCommand } from "./commands/heldout.ts";
 import { initCommand } from "./commands/init.ts";
 import { reportCommand } from "./commands/report.ts";
 import { runCommand } from "./commands/run.ts";
@@ -111,14 +112,20 @@ export function program(env: NodeJS.ProcessEnv, cwd: string): Command {
     .description("write the progress chart (SVG and PNG) of a session")
     .option("--session <tag>", "session (default: the latest)")
     .option("--out <file>", "chart path without extension (default: .autoopt/<session>/progress)")
-    .action(async (o: { session?: string; out?: string }) => {
+    .option(
+      "--heldout",
+      "also evaluate the baseline and the best commit on the held-out split (promotion.heldout) and write promotion.md",
+    )
+    .action(async (o: { session?: string; out?: string; heldout?: boolean }) => {
+      const session = o.session === undefined ? {} : { session: o.session };
       await reportCommand({
         cwd,
         env,
         out: process.stdout,
-        ...(o.session === undefined ? {} : { session: o.session }),
+        ...session,
         ...(o.out === undefined ? {} : { outFile: o.out }),
       });
+      if (o.heldout) await heldoutCommand({ cwd, env, out: process.stdout, ...session });
     });
   return cli;
 }

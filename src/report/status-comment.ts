@@ -5,6 +5,7 @@ import { experimentCounts } from "./experiment-counts.ts";
 import { experimentTable } from "./experiment-table.ts";
 import { fitWithin, MAX_BODY_LENGTH } from "./fit-within.ts";
 import { formatChange, formatCount, formatRelative, formatValue } from "./format-number.ts";
+import { frontierTable } from "./frontier-table.ts";
 import { mermaidProgressChart } from "./mermaid-chart.ts";
 import { progressPoints } from "./progress-points.ts";
 import { statusMarker } from "./status-marker.ts";
@@ -28,13 +29,16 @@ export interface StatusCommentInput {
   maxLength?: number;
 }
 
-/** From most to least detail; the last one has no table rows and no chart, so it always fits. */
+/**
+ * From most to least detail; the last one has no table rows, no chart and no frontier, so it
+ * always fits. `frontier` rows are shown only in sessions with several objectives.
+ */
 const LAYOUTS = [
-  { rows: 30, points: 80 },
-  { rows: 20, points: 60 },
-  { rows: 10, points: 40 },
-  { rows: 5, points: 20 },
-  { rows: 0, points: 0 },
+  { rows: 30, points: 80, frontier: 20 },
+  { rows: 20, points: 60, frontier: 15 },
+  { rows: 10, points: 40, frontier: 10 },
+  { rows: 5, points: 20, frontier: 5 },
+  { rows: 0, points: 0, frontier: 0 },
 ] as const;
 
 /** The one status comment of a session, edited in place as the session goes on. */
@@ -50,6 +54,13 @@ export function renderStatusComment(input: StatusCommentInput): string {
       head,
       chartSection(input.state, layout.points),
       table ? `#### Latest experiments\n\n${table}` : "",
+      layout.frontier > 0
+        ? frontierTable(input.state, {
+            rows: layout.frontier,
+            runUrl: input.runUrl,
+            headingLevel: 4,
+          })
+        : "",
       `<sub>Updated ${new Date(input.now).toISOString().slice(0, 16).replace("T", " ")} UTC by autoopt; this comment is edited in place.</sub>`,
     ]
       .filter((part) => part !== "")

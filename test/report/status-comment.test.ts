@@ -12,6 +12,7 @@ import {
   statusMarker,
 } from "../../src/report/status-comment.ts";
 import { BASE_SHA, Driver, failed, ok, START, settings } from "../core/fixtures.ts";
+import { harnessSession, harnessSettings, run } from "./frontier-fixture.ts";
 
 const RUN = (n: number) => `https://github.com/o/r/actions/runs/${100 + n}`;
 
@@ -403,5 +404,72 @@ describe("size cap", () => {
     const bare = renderStatusComment({ ...input, maxLength: 1500 });
     expect(bare.length).toBeLessThanOrEqual(1500);
     expect(findStatusMarker(bare)).toBe("big");
+  });
+});
+
+describe("Pareto frontier section", () => {
+  const input = (state: SessionState, maxLength?: number) => ({
+    session: "h1",
+    state,
+    settings: { max_experiments: 500, parallel: 1 },
+    runUrl: RUN,
+    now: Date.parse(state.lastEventAt),
+    ...(maxLength === undefined ? {} : { maxLength }),
+  });
+
+  /** The frontier's rows: the table lines after its heading whose first cell names a commit. */
+  function frontierRows(text: string): string[] {
+    const start = text.indexOf("#### Pareto frontier");
+    if (start < 0) return [];
+    return text
+      .slice(start)
+      .split("\n")
+      .filter((l) => l.startsWith("| [exp-") || l.startsWith("| exp-"));
+  }
+
+  it("follows the experiment table in a harness session", () => {
+    const text = renderStatusComment(input(harnessSession().state));
+    const latest = text.indexOf("#### Latest experiments");
+    const frontier = text.indexOf("#### Pareto frontier");
+    expect(latest).toBeGreaterThan(0);
+    expect(frontier).toBeGreaterThan(latest);
+    expect(frontier).toBeLessThan(text.indexOf("<sub>Updated"));
+    expect(frontierRows(text).map((l) => /^\| \[(exp-\d+)\]\(https:/.exec(l)?.[1])).toEqual([
+      "exp-7",
+      "exp-8",
+      "exp-3",
+      "exp-4",
+    ]);
+    expect(text).toContain("✅ kept · **ratchet head**");
+    // The section is the comment's own: its heading sits under the session's `###`.
+    expect(text).not.toContain("\n### Pareto frontier");
+  });
+
+  it("is absent from a train session", () => {
+    const text = renderStatusComment(input(smallSession().state));
+    expect(text).not.toContain("Pareto frontier");
+  });
+
+  it("gets fewer rows, then none, as the size limit tightens", () => {
+    const d = new Driver(
+      harnessSettings({ objectives: [{ name: "context_tokens", goal: "minimize" }] }),
+    );
+    d.finish(d.propose("baseline"), run(0.3, 100));
+    // Every candidate is a new trade-off (more accuracy for more tokens), with a long description.
+    for (let i = 1; i <= 120; i++) {
+      const description = `idea ${i}: ${"retrieve | more `context`\n".repeat(6)}`;
+      d.finish(d.propose("candidate", { description }), run(0.3 + i / 1000, 100 + i));
+    }
+    const roomy = renderStatusComment(input(d.state));
+    expect(frontierRows(roomy)).toHaveLength(20);
+    expect(roomy).toContain("_… 101 more frontier commits, worse on accuracy, left out");
+    const tight = renderStatusComment(input(d.state, 9000));
+    expect(tight.length).toBeLessThanOrEqual(9000);
+    expect(frontierRows(tight).length).toBeGreaterThan(0);
+    expect(frontierRows(tight).length).toBeLessThan(20);
+    const bare = renderStatusComment(input(d.state, 1500));
+    expect(bare.length).toBeLessThanOrEqual(1500);
+    expect(bare).not.toContain("Pareto frontier");
+    expect(findStatusMarker(bare)).toBe("h1");
   });
 });

@@ -1,9 +1,14 @@
 import { formatDuration } from "../../config/index.ts";
 import type { SessionState } from "../../core/index.ts";
+import { formatValue } from "../../report/format-number.ts";
+import { frontierRows, objectiveLabel, outsideLimit } from "../../report/frontier-table.ts";
 import { loadSession } from "../load-session.ts";
 import type { Env } from "../open-session.ts";
 
-/** `autoopt status`: where a session stands, in a few lines and a table of the last experiments. */
+/**
+ * `autoopt status`: where a session stands, in a few lines and a table of the last experiments;
+ * with several objectives, then the Pareto frontier.
+ */
 export async function statusCommand(cmd: {
   cwd: string;
   env: Env;
@@ -14,6 +19,8 @@ export async function statusCommand(cmd: {
   cmd.out.write(
     `${formatStatus(name, state)}\nledger:  ${paths.ledger}\nresults: ${paths.resultsTsv}\n`,
   );
+  const frontier = formatFrontier(state);
+  if (frontier) cmd.out.write(`\n${frontier}\n`);
 }
 
 export function formatStatus(name: string, state: SessionState, last = 10): string {
@@ -52,6 +59,42 @@ export function formatStatus(name: string, state: SessionState, last = 10): stri
       }),
   ];
   return lines.join("\n");
+}
+
+/** The Pareto frontier as an aligned text table, best by the first objective first; empty in train mode. */
+export function formatFrontier(state: SessionState, rows = 20): string {
+  const { objectives } = state;
+  if (objectives.length < 2) return "";
+  const all = frontierRows(state);
+  const goals = objectives.map(objectiveLabel).join(", ");
+  const title = `Pareto frontier: ${all.length} commit${all.length === 1 ? "" : "s"} that no other beats on every objective (${goals})`;
+  if (all.length === 0) return `${title}\n(none yet: no commit has reported every objective)`;
+  let broken = false;
+  const table = [
+    ["exp", ...objectives.map(objectiveLabel), "outcome", "description"],
+    ...all.slice(0, rows).map(({ point, experiment: e, head }) => {
+      const values = objectives.map((o) => {
+        const v = point.values[o.name];
+        if (!outsideLimit(v, o)) return formatValue(v);
+        broken = true;
+        return `${formatValue(v)} !`;
+      });
+      const outcome = e?.outcome ?? e?.phase ?? "—";
+      const description = (e?.description ?? "").replace(/\s+/gu, " ").trim();
+      return [`${point.id}`, ...values, head ? `${outcome}, ratchet head` : outcome, description];
+    }),
+  ];
+  const widths = table[0]?.map((_, i) => Math.max(...table.map((r) => [...(r[i] ?? "")].length)));
+  const lines = table.map((r) =>
+    r.map((cell, i) => (i === r.length - 1 ? cell : pad(cell, widths?.[i] ?? 0))).join("  "),
+  );
+  if (all.length > rows) lines.push(`… ${all.length - rows} more in the ledger`);
+  if (broken) lines.push("! outside its limit, so not kept");
+  return [title, ...lines].join("\n").replace(/ +$/gmu, "");
+}
+
+function pad(text: string, width: number): string {
+  return text + " ".repeat(Math.max(0, width - [...text].length));
 }
 
 function signed(n: number): string {

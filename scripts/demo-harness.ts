@@ -1,0 +1,58 @@
+// `npm run demo:harness`: a short harness-mode session on the bundled SpamAssassin example, in a
+// fresh temporary git repository, with the offline search proposer and the deterministic local
+// model. Then the held-out split for the promotion, and the frontier chart.
+import { execFileSync } from "node:child_process";
+import { cpSync, mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { heldoutCommand } from "../src/cli/commands/heldout.ts";
+import { reportCommand } from "../src/cli/commands/report.ts";
+import { runCommand } from "../src/cli/commands/run.ts";
+
+const root = join(import.meta.dirname, "..");
+const example = join(root, "examples", "harness-spam");
+const dir = mkdtempSync(join(tmpdir(), "autoopt-harness-demo-"));
+const files = ["harness.py", "model.py", "run_harness.py", "score.py", "prepare_data.py"];
+for (const file of [...files, "program.md", "autoopt.yml", "README.md"]) {
+  cpSync(join(example, file), join(dir, file));
+}
+console.log(`autoopt harness demo: example copied to ${dir}`);
+console.log("autoopt harness demo: sampling tasks from the SpamAssassin corpus");
+execFileSync(
+  "python3",
+  ["prepare_data.py", "--corpus", join(root, "node_modules", "@stdlib", "datasets-spam-assassin")],
+  { cwd: dir, stdio: "inherit" },
+);
+const git = (...args: string[]) => execFileSync("git", args, { cwd: dir, stdio: "ignore" });
+git("init", "-q", "-b", "main");
+git("add", "-A");
+git(
+  "-c",
+  "user.name=autoopt demo",
+  "-c",
+  "user.email=demo@example.com",
+  "commit",
+  "-qm",
+  "harness-spam example",
+);
+
+const controller = new AbortController();
+process.on("SIGINT", () => controller.abort());
+const common = { cwd: dir, env: process.env, out: process.stdout };
+const { session, dir: sessionDir } = await runCommand({
+  ...common,
+  session: "demo",
+  tty: Boolean(process.stdout.isTTY),
+  signal: controller.signal,
+});
+const charts = await reportCommand({ ...common, session });
+const { promotion } = await heldoutCommand({ ...common, session, signal: controller.signal });
+
+console.log(`\n${readFileSync(join(sessionDir, "results.tsv"), "utf8")}`);
+console.log(`repository: ${dir}
+ledger:     ${join(sessionDir, "ledger.jsonl")}
+charts:     ${charts.png}${"frontierPng" in charts ? `, ${String(charts.frontierPng)}` : ""}
+promotion:  ${promotion}
+traces:     ${sessionDir}/exp-<n>/out/traces/tasks.jsonl (every candidate, kept or not)
+frontier:   git -C ${dir} branch --list 'autoopt/${session}/frontier/*'
+status:     cd ${dir} && ${join(root, "node_modules", ".bin", "node")} ${join(root, "bin", "autoopt.js")} status`);

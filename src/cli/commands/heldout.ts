@@ -1,0 +1,59 @@
+import { writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { type HeldoutReport, runHeldout } from "../../engine/heldout-run.ts";
+import { type Heldout, heldoutSection } from "../../report/heldout-section.ts";
+import { renderPromotionBody } from "../../report/promotion-body.ts";
+import { loadSession } from "../load-session.ts";
+import { type Env, localRunner, readConfig } from "../open-session.ts";
+
+/**
+ * `autoopt report --heldout`: evaluates the baseline and the best commit on the held-out split,
+ * then writes the promotion text a reviewer would read, with both splits side by side, to
+ * `.autoopt/<session>/promotion.md`. A failed held-out run is shown as failed, never left out.
+ */
+export async function heldoutCommand(cmd: {
+  cwd: string;
+  env: Env;
+  out: { write(t: string): unknown };
+  session?: string;
+  config?: string;
+  signal?: AbortSignal;
+}): Promise<{ report: HeldoutReport; promotion: string }> {
+  const { repo, name, paths, state } = await loadSession(cmd.cwd, cmd.env, cmd.session);
+  const { config } = await readConfig(cmd.cwd, cmd.env, cmd.config);
+  cmd.out.write(`autoopt: evaluating the baseline and the best commit on the held-out split\n`);
+  const report = await runHeldout({
+    repo,
+    session: name,
+    paths,
+    config,
+    state,
+    env: cmd.env,
+    runner: localRunner(),
+    ...(cmd.signal ? { signal: cmd.signal } : {}),
+  });
+  const heldout = asHeldout(report);
+  const body = renderPromotionBody({ session: name, state, baseBranch: "main", heldout });
+  const promotion = join(paths.dir, "promotion.md");
+  await writeFile(promotion, `${body}\n`);
+  cmd.out.write(
+    `${heldoutSection(heldout, state.metric.name)}\n\nautoopt: promotion ${promotion}\n`,
+  );
+  return { report, promotion };
+}
+
+/** The report as the promotion's held-out section takes it: both commits, or the first failure. */
+export function asHeldout(report: HeldoutReport): Heldout {
+  const failed = [report.best, report.baseline].find((s) => s.heldout === undefined);
+  if (failed) {
+    const which = failed === report.best ? "the best commit" : "the baseline";
+    return {
+      error: `held-out run of ${which} (${failed.sha.slice(0, 7)}) failed: ${failed.error ?? "no metrics"}`,
+    };
+  }
+  return {
+    search: report.best.search,
+    heldout: report.best.heldout ?? {},
+    baseline: { search: report.baseline.search, heldout: report.baseline.heldout ?? {} },
+  };
+}
