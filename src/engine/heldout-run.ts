@@ -3,7 +3,7 @@ import { join } from "node:path";
 import type { Config } from "../config/index.ts";
 import { mean, type Result, type RunnerIdentity, type SessionState } from "../core/index.ts";
 import { addWorktree, removeWorktree } from "../forge/local/index.ts";
-import { runExperiment } from "../runner/index.ts";
+import { heldoutConfig, runExperiment } from "../runner/index.ts";
 import type { SessionPaths } from "./session-paths.ts";
 
 /** One commit evaluated on both splits. */
@@ -38,12 +38,7 @@ export interface HeldoutOptions {
  * and the index never takes in: what the search never saw must stay unseen.
  */
 export async function runHeldout(o: HeldoutOptions): Promise<HeldoutReport> {
-  const command = o.config.promotion.heldout;
-  if (command === undefined)
-    throw new Error(
-      "autoopt.yml has no promotion.heldout; add the command that evaluates on the held-out split, e.g. `promotion: { heldout: python3 eval.py }` (it runs with AUTOOPT_SPLIT=heldout)",
-    );
-  const config: Config = { ...o.config, run: { ...o.config.run, command, evaluate: undefined } };
+  const config = heldoutConfig(o.config);
   const { baseSha, ratchetSha } = o.state;
   const baseline = await evaluate(o, config, "baseline", baseSha);
   const best =

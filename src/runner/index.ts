@@ -1,6 +1,7 @@
 export { type CandidateCheck, checkCandidate } from "./check-candidate.ts";
 export { cleanEnv, type RunVars } from "./clean-env.ts";
 export { type GitRepo, gitEnv } from "./git-cli.ts";
+export { heldoutConfig } from "./heldout-config.ts";
 export { judgeEvaluatedMetrics, judgeRunMetrics, requiredMetricNames } from "./judge-metrics.ts";
 export {
   type MetricsReport,
