@@ -64,7 +64,7 @@ function judge(state: SessionState, target: number, value: number, settings: Set
   const gate = threshold(settings.min_delta, settings.noise_sigmas, state.sigma);
   const delta = improvement(value, best, judgedMetric(settings).goal);
   const common = { target, value, best_before: best, delta, threshold: gate };
-  if (delta > gate) {
+  if (beats(delta, gate, Math.max(Math.abs(value), Math.abs(best)))) {
     return {
       ...common,
       outcome: "keep",
@@ -156,6 +156,14 @@ export function confirmationValues(
     const v = e?.run?.status === "ok" ? read(e.run.metrics) : undefined;
     return v === undefined ? [] : [v];
   });
+}
+
+/**
+ * delta > gate, where a difference of floating-point rounding does not count: 0.715 − 0.71 is
+ * 0.0050000000000000044, and must not beat a min_delta of 0.005.
+ */
+function beats(delta: number, gate: number, scale: number): boolean {
+  return delta - gate > 1e-9 * Math.max(1, scale);
 }
 
 function fmt(n: number): string {

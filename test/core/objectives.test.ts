@@ -118,3 +118,14 @@ describe("decide under a ratchet rule", () => {
     );
   });
 });
+
+describe("the noise gate and floating-point rounding", () => {
+  it("does not let rounding beat min_delta: 0.715 − 0.71 is not more than 0.005", () => {
+    const d = new Driver(
+      settings({ metric: { name: "accuracy", goal: "maximize" }, min_delta: 0.005 }),
+    );
+    d.finish(d.propose("baseline"), ok(0.71, {}, "accuracy"));
+    expect(d.finish(d.propose("candidate"), ok(0.715, {}, "accuracy")).outcome).toBe("discard");
+    expect(d.finish(d.propose("candidate"), ok(0.7151, {}, "accuracy")).outcome).toBe("keep");
+  });
+});
