@@ -51,7 +51,7 @@ const { promotion } = await heldoutCommand({ ...common, session, signal: control
 console.log(`\n${readFileSync(join(sessionDir, "results.tsv"), "utf8")}`);
 console.log(`repository: ${dir}
 ledger:     ${join(sessionDir, "ledger.jsonl")}
-charts:     ${charts.png}${"frontierPng" in charts ? `, ${String(charts.frontierPng)}` : ""}
+charts:     ${charts.png}${charts.frontier ? `, ${charts.frontier.png}` : ""}
 promotion:  ${promotion}
 traces:     ${sessionDir}/exp-<n>/out/traces/tasks.jsonl (every candidate, kept or not)
 frontier:   git -C ${dir} branch --list 'autoopt/${session}/frontier/*'
