@@ -16,6 +16,7 @@ import {
 import type { Forge } from "../forge/forge.ts";
 import type { Proposer } from "../proposer/index.ts";
 import type { ArchiveWriter } from "./archive-writer.ts";
+import { applyVerdict, reconcileBranches } from "./branch-effects.ts";
 import type { EngineEvent } from "./engine-event.ts";
 import type { Executor } from "./executor.ts";
 import { FrontierRefs } from "./frontier-refs.ts";
@@ -124,14 +125,7 @@ export class Engine {
       return;
     }
     await this.record({ type: "resumed", at: this.now() });
-    // The ledger is the truth: a crash between recording a keep and moving the ref is mended here.
-    if ((await this.o.forge.ratchetHead()) !== this.state.ratchetSha)
-      await this.o.forge.resetRatchet(this.state.ratchetSha);
-    for (const e of this.state.experiments) {
-      if (e?.phase === "final" && e.outcome !== "keep" && e.kind !== "baseline")
-        await this.o.forge.dropExperiment(e.id);
-    }
-    await this.frontier.sync(this.state);
+    await reconcileBranches(this.o.forge, this.frontier, this.state);
   }
 
   private async perform(action: Action, key: number): Promise<void> {
@@ -305,21 +299,7 @@ export class Engine {
     const decision = decide(this.state, n, run, this.o.settings);
     const before = this.state.ratchetSha;
     await this.record({ type: "finished", at: this.now(), experiment: n, run, decision });
-    const target = experiment(this.state, decision.target);
-    if (decision.outcome === "keep" && target) {
-      if (!(await this.o.forge.advanceRatchet(before, target.sha))) {
-        throw new Error(
-          `the ratchet moved outside this session while exp-${target.id} was kept; restart with --session to reconcile`,
-        );
-      }
-    } else if (
-      (decision.outcome === "discard" || decision.outcome === "crash") &&
-      target &&
-      target.kind !== "baseline"
-    ) {
-      await this.o.forge.dropExperiment(target.id);
-    }
-    await this.frontier.sync(this.state);
+    await applyVerdict(this.o.forge, this.frontier, this.state, before, decision);
     await this.o.archive.writeResultsTsv(this.state);
     this.emit({ type: "experiment-finished", experiment: n, decision, run });
   }
