@@ -13,6 +13,9 @@ const name = (what: string) =>
     .regex(NAME, `${what} must be ${NAME_RULE}`)
     .refine((v) => !v.includes(".."), `${what} may not contain \`..\``);
 
+/** The splits a run evaluates on (AUTOOPT_SPLIT); `search` is the one the proposer optimizes. */
+const SPLITS = ["search", "heldout"] as const;
+
 /** The action's inputs, as action.yml names them. */
 export const ActionInputs = z.object({
   config: z.string().min(1).default(".github/autoopt.yml"),
@@ -47,6 +50,10 @@ export const ActionInputs = z.object({
     .optional(),
   /** Only for fetching the base commit; the experiment never sees it (INPUT_* is not allow-listed). */
   token: z.string().optional(),
+  /** `heldout` runs promotion.heldout instead of run.command, with AUTOOPT_SPLIT=heldout. */
+  split: z
+    .enum(SPLITS, { error: `must be one of ${SPLITS.map((s) => `\`${s}\``).join(", ")}` })
+    .default("search"),
 });
 export type ActionInputs = z.output<typeof ActionInputs>;
 
@@ -64,6 +71,8 @@ const FIXES: Record<InputName, string> = {
   budget: "write a duration such as `90s` or `5m`, or leave `budget` out to use run.budget",
   "retention-days":
     "write a number of days from 1 to 90, or leave it out to use runner.retention_days",
+  split:
+    "write `search` (the default: the experiment itself) or `heldout` (promotion.heldout, for the App's held-out evaluation)",
 };
 // biome-ignore-end lint/suspicious/noTemplateCurlyInString: end of the GitHub expressions
 const INPUT_NAMES = Object.keys(FIXES) as InputName[];

@@ -1,7 +1,9 @@
 import { join } from "node:path";
 import type { Config } from "../config/index.ts";
 import type { Result } from "../core/result.ts";
+import { heldoutConfig } from "../runner/heldout-config.ts";
 import { runExperiment } from "../runner/run-experiment.ts";
+import { ActionError } from "./action-error.ts";
 import type { ActionIO } from "./action-io.ts";
 import { experimentParentEnv } from "./experiment-parent-env.ts";
 import { experimentSeed } from "./experiment-seed.ts";
@@ -35,7 +37,8 @@ export async function runAction(deps: ActionDeps): Promise<Result> {
   if (inputs.token) deps.io.setSecret(inputs.token);
   // nvidia-smi takes a noticeable fraction of a second; let it run while git works.
   const gpu = deps.queryGpu();
-  const ws = await prepareWorkspace(deps.env, inputs, (m) => deps.io.info(m));
+  const prepared = await prepareWorkspace(deps.env, inputs, (m) => deps.io.info(m));
+  const ws = { ...prepared, config: splitConfig(prepared.config, inputs) };
   const result = await runOnce(deps, inputs, ws, await gpu);
   if (deps.signal?.aborted) {
     throw new Error(
@@ -78,7 +81,7 @@ async function runOnce(
       candidateSha: ws.candidateSha,
       baseSha: inputs["base-sha"],
       seed: experimentSeed(ws.config, inputs.experiment),
-      split: "search",
+      split: inputs.split,
       parentEnv: parent.env,
       runner: runnerIdentity(deps.env, ws.config, gpu.ok ? gpu.gpu : undefined, deps.platform),
       ...(deps.signal ? { signal: deps.signal } : {}),
@@ -86,6 +89,24 @@ async function runOnce(
     });
   } catch (error) {
     throw new Error(`${inputs.experiment} could not be run`, { cause: error });
+  }
+}
+
+/**
+ * The config the run executes: on the held-out split, `promotion.heldout` in place of the
+ * command and the evaluator (same budget, locked files and environment), from the base commit
+ * like everything else, so a candidate cannot choose how it is evaluated held out either.
+ */
+function splitConfig(config: Config, inputs: ActionInputs): Config {
+  if (inputs.split === "search") return config;
+  try {
+    return heldoutConfig(config);
+  } catch (error) {
+    const why = error instanceof Error ? error.message : String(error);
+    throw new ActionError(
+      `input \`split\` is \`heldout\`, but ${why}. Commit that to ${inputs.config} on the base branch (the config is read from base commit ${inputs["base-sha"]}), or dispatch with \`split: search\``,
+      { cause: error },
+    );
   }
 }
 

@@ -80,8 +80,10 @@ function timeoutReason(run: Pick<Config["run"], "budget" | "grace" | "evaluate">
 }
 
 /**
- * The experiment workflow for a loaded config. Inputs are only ever interpolated into `with:`
- * and `run-name`, never into a shell `run:` line, so an input cannot inject a command.
+ * The experiment workflow for a loaded config. Inputs are only ever interpolated into `with:`,
+ * `run-name` and the concurrency group, never into a shell `run:` line, so an input cannot
+ * inject a command. `split` is optional, so the App's experiment dispatches (which leave it
+ * out) work with workflows written before it existed; held-out runs need it.
  */
 export function experimentWorkflow(config: Pick<Config, "run" | "runner">): string {
   const { run, runner } = config;
@@ -115,14 +117,21 @@ on:
         description: trusted commit the locked files are restored from
         type: string
         required: true
+      split:
+        description: search (the experiment) or heldout (promotion.heldout, for the promotion only)
+        type: choice
+        options: [search, heldout]
+        required: false
+        default: search
 
 # Nothing by default; the job asks for the one permission it needs.
 permissions: {}
 
 # A redelivered dispatch waits for the run already under way instead of running the same
 # experiment beside it, and a run in progress is never cancelled halfway through its budget.
+# Held-out runs have a group of their own: they never queue behind or beside a search run.
 concurrency:
-  group: autoopt-\${{ inputs.session }}-\${{ inputs.experiment }}
+  group: autoopt-\${{ inputs.session }}-\${{ inputs.experiment }}-\${{ inputs.split }}
   cancel-in-progress: false
 
 jobs:
@@ -149,6 +158,7 @@ jobs:
           session: \${{ inputs.session }}
           experiment: \${{ inputs.experiment }}
           base-sha: \${{ inputs.base_sha }}
+          split: \${{ inputs.split }}
           config: ${GITHUB_CONFIG_PATH}
 `;
 }

@@ -155,6 +155,27 @@ export const MetaUpdated = z.object({
 /** Something that happened to a session that changes nothing in it, kept for the record. */
 export const Note = z.object({ ...Base, type: z.literal("note"), message: z.string() });
 
+/** The two commits a promotion is evaluated on, on the held-out split. */
+export const HeldoutLabel = z.enum(["baseline", "best"]);
+export type HeldoutLabel = z.infer<typeof HeldoutLabel>;
+
+/**
+ * A held-out evaluation of the session's base commit (`baseline`) or of the ratchet head (`best`):
+ * dispatched, then ok with its metrics or failed with why. Kept apart from the experiments:
+ * nothing a proposer reads may carry a held-out number.
+ */
+export const HeldoutRecorded = z.object({
+  ...Base,
+  type: z.literal("heldout"),
+  label: HeldoutLabel,
+  sha: z.string(),
+  run_id: z.number().int().optional(),
+  run_url: z.string().optional(),
+  status: z.enum(["dispatched", "ok", "failed"]),
+  metrics: Metrics.optional(),
+  error: z.string().optional(),
+});
+
 export const Resumed = z.object({ ...Base, type: z.literal("resumed") });
 export const Stopped = z.object({ ...Base, type: z.literal("stopped"), reason: z.string() });
 
@@ -170,6 +191,7 @@ export const LedgerEvent = z.discriminatedUnion("type", [
   Note,
   Resumed,
   Stopped,
+  HeldoutRecorded,
 ]);
 export type LedgerEvent = z.infer<typeof LedgerEvent>;
 export type SessionStarted = z.infer<typeof SessionStarted>;
@@ -177,3 +199,4 @@ export type Proposed = z.infer<typeof Proposed>;
 export type Finished = z.infer<typeof Finished>;
 export type Dispatched = z.infer<typeof Dispatched>;
 export type MetaUpdated = z.infer<typeof MetaUpdated>;
+export type HeldoutRecorded = z.infer<typeof HeldoutRecorded>;

@@ -2,6 +2,8 @@ import type {
   Decision,
   Dispatched,
   ExperimentKind,
+  HeldoutLabel,
+  HeldoutRecorded,
   LedgerEvent,
   MetaUpdated,
   RunSummary,
@@ -45,6 +47,17 @@ export interface SessionMeta {
   apiRequests?: number;
 }
 
+/** The latest held-out record of one commit (see the `heldout` event). */
+export interface HeldoutRecord {
+  sha: string;
+  status: "dispatched" | "ok" | "failed";
+  at: string;
+  runId?: number;
+  runUrl?: string;
+  metrics?: Record<string, number>;
+  error?: string;
+}
+
 export interface SessionState {
   session: string;
   /** What the ratchet judges by: the metric, or `score` under a weighted rule. */
@@ -70,6 +83,11 @@ export interface SessionState {
   meta: SessionMeta;
   /** Notes recorded, oldest first. */
   notes: string[];
+  /**
+   * Held-out evaluations for the promotion, latest record per label. Never part of
+   * `experiments`: proposers read those, and must never see a held-out number.
+   */
+  heldout: Partial<Record<HeldoutLabel, HeldoutRecord>>;
 }
 
 export function emptyState(): SessionState {
@@ -89,6 +107,7 @@ export function emptyState(): SessionState {
     lastEventAt: "",
     meta: {},
     notes: [],
+    heldout: {},
   };
 }
 
@@ -176,6 +195,9 @@ function reduce(s: SessionState, e: LedgerEvent): SessionState {
     case "note":
       s.notes.push(e.message);
       break;
+    case "heldout":
+      s.heldout[e.label] = heldoutRecord(e);
+      break;
   }
   return s;
 }
@@ -187,6 +209,18 @@ function dispatch(s: SessionState, e: Dispatched): void {
     runId: e.run_id,
     runUrl: e.run_url,
     ...(e.api_requests === undefined ? {} : { apiRequests: e.api_requests }),
+  };
+}
+
+function heldoutRecord(e: HeldoutRecorded): HeldoutRecord {
+  return {
+    sha: e.sha,
+    status: e.status,
+    at: e.at,
+    ...(e.run_id === undefined ? {} : { runId: e.run_id }),
+    ...(e.run_url === undefined ? {} : { runUrl: e.run_url }),
+    ...(e.metrics === undefined ? {} : { metrics: e.metrics }),
+    ...(e.error === undefined ? {} : { error: e.error }),
   };
 }
 

@@ -9,7 +9,9 @@ export type Heldout =
       /** The session's starting point on both splits, when it was evaluated too. */
       baseline?: { search: Record<string, number>; heldout: Record<string, number> };
     }
-  | { error: string };
+  | { error: string }
+  /** Held-out runs are under way or yet to start: markdown saying which, and where to watch them. */
+  | { pending: string };
 
 /** Most metrics listed; a harness can report many, and the primary one always comes first. */
 const MAX_METRICS = 40;
@@ -23,6 +25,14 @@ export function heldoutSection(heldout: Heldout | undefined, metric: string): st
   const title = "### Held-out evaluation";
   if (heldout === undefined)
     return `${title}\n\nNot run for this promotion: the gains above are measured only on the split the search optimized.`;
+  if ("pending" in heldout)
+    return [
+      title,
+      "",
+      `⏳ ${heldout.pending}`,
+      "",
+      "Until it reports, the gains above are measured only on the split the search optimized.",
+    ].join("\n");
   if ("error" in heldout)
     return [
       title,

@@ -22,8 +22,26 @@ describe("readInputs", () => {
       session: "s1",
       experiment: "exp-7",
       "base-sha": SHA.toLowerCase(),
+      split: "search",
     });
   });
+
+  it("reads the split: search by default, heldout when asked", () => {
+    expect(readInputs({ ...required, INPUT_SPLIT: "" }).split).toBe("search");
+    expect(readInputs({ ...required, INPUT_SPLIT: " heldout " }).split).toBe("heldout");
+    expect(readInputs({ ...required, INPUT_SPLIT: "search" }).split).toBe("search");
+  });
+
+  it.each(["test", "Heldout", "held-out", "validation"])(
+    "rejects split = %j, naming the input and the allowed values",
+    (value) => {
+      const message = problemOf({ ...required, INPUT_SPLIT: value });
+      expect(message).toContain(
+        `input \`split\` is ${JSON.stringify(value)}, which is not valid: must be one of \`search\`, \`heldout\``,
+      );
+      expect(message).toContain("; write `search` (the default");
+    },
+  );
 
   it("parses budget and retention-days, trimming and treating empty as not given", () => {
     const env = {

@@ -12,6 +12,7 @@ editable: [train.py]
 run: { command: python3 train.py }
 metric: { name: val_bpb, goal: minimize }
 objectives: [{ name: tokens, goal: minimize }]
+ratchet: { rule: primary }
 `);
 
 function result(over: Partial<Result> = {}): Result {

@@ -76,16 +76,34 @@ describe("experimentWorkflow", () => {
   const wf = parseWorkflow(text);
   const job = onlyJob(wf);
 
-  it("is dispatched with the four required string inputs, and by nothing else", () => {
+  it("is dispatched with four required string inputs and the optional split, and by nothing else", () => {
     expect(Object.keys(wf.on)).toEqual(["workflow_dispatch"]);
     const inputs = wf.on.workflow_dispatch?.inputs ?? {};
-    expect(Object.keys(inputs)).toEqual(["session", "experiment", "candidate_sha", "base_sha"]);
+    expect(Object.keys(inputs)).toEqual([
+      "session",
+      "experiment",
+      "candidate_sha",
+      "base_sha",
+      "split",
+    ]);
     expect(Object.keys(inputs).length).toBeLessThanOrEqual(25);
-    for (const input of Object.values(inputs)) {
+    const { split, ...required } = inputs;
+    for (const input of Object.values(required)) {
       expect(input).toMatchObject({ type: "string", required: true });
       expect(String(input.description).length).toBeGreaterThan(10);
     }
     expect(text).not.toContain("pull_request_target");
+  });
+
+  it("takes the split as a choice that defaults to search, so experiment dispatches need not name it", () => {
+    const split = wf.on.workflow_dispatch?.inputs.split;
+    expect(split).toMatchObject({
+      type: "choice",
+      options: ["search", "heldout"],
+      required: false,
+      default: "search",
+    });
+    expect(String(split?.description)).toContain("heldout");
   });
 
   it("names the run after the session and the experiment, which is how the App finds it", () => {
@@ -103,6 +121,16 @@ describe("experimentWorkflow", () => {
     expect(wf.concurrency["cancel-in-progress"]).toBe(false);
   });
 
+  it("gives held-out runs a concurrency group apart from the search runs", () => {
+    const group = (split: string) =>
+      wf.concurrency.group
+        .replace(expr("inputs.session"), "issue-7")
+        .replace(expr("inputs.experiment"), "exp-3")
+        .replace(expr("inputs.split"), split);
+    expect(wf.concurrency.group).toContain(expr("inputs.split"));
+    expect(group("heldout")).not.toBe(group("search"));
+  });
+
   it("checks the candidate out shallowly without credentials, then runs the action", () => {
     expect(job["runs-on"]).toEqual(["self-hosted", "gpu"]);
     expect(job.steps).toHaveLength(2);
@@ -118,6 +146,7 @@ describe("experimentWorkflow", () => {
       session: expr("inputs.session"),
       experiment: expr("inputs.experiment"),
       "base-sha": expr("inputs.base_sha"),
+      split: expr("inputs.split"),
       config: ".github/autoopt.yml",
     });
   });

@@ -1,5 +1,6 @@
 import { type Action, experiment, nextActions, type Proposed } from "../../core/index.ts";
 import { dispatchExperiment } from "./dispatch-experiment.ts";
+import { dispatchHeldout } from "./heldout-runs.ts";
 import type { SessionContext } from "./session-context.ts";
 
 /** Rounds of actions one job may take; the core settles far sooner (each round fills the slots). */
@@ -114,9 +115,13 @@ async function rebase(ctx: SessionContext, of: number): Promise<void> {
   await dispatchExperiment(ctx, n);
 }
 
-/** The session is over: the reason is recorded once, with the API requests it took. */
+/**
+ * The session is over: the reason is recorded once, with the API requests it took. With nothing
+ * left running the ratchet is final, so the promotion's held-out runs start (once per commit).
+ */
 async function finish(ctx: SessionContext, reason: string): Promise<void> {
   if (ctx.state.stopped === undefined) ctx.record({ type: "stopped", at: ctx.now(), reason });
   if (ctx.hasPending) ctx.record({ type: "meta", at: ctx.now(), api_requests: ctx.apiRequests });
   await ctx.flush();
+  await dispatchHeldout(ctx);
 }

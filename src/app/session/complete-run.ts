@@ -1,6 +1,7 @@
 import { experiment } from "../../core/index.ts";
 import { concludeRun } from "./conclude-run.ts";
-import { dispatchExperiment, findRun, markDispatched } from "./dispatch-experiment.ts";
+import { dispatchExperiment, markDispatched } from "./dispatch-experiment.ts";
+import { findRun, ranOtherWorkflow } from "./dispatch-run.ts";
 import { type CompletedRun, runSummary } from "./run-summary.ts";
 import type { SessionContext } from "./session-context.ts";
 import { experimentId } from "./session-names.ts";
@@ -26,14 +27,14 @@ export async function completeRun(ctx: SessionContext, n: number, run: FinishedR
       `ignoring ${what}: an artifact from a run the App did not start (it started run ${x.dispatch.runId})`,
     );
   }
-  const workflow = ctx.config.runner.workflow;
-  // The REST API writes `.github/workflows/x.yml@main`; webhooks leave the ref out.
-  const path = run.workflowPath.replace(/@[^/]*$/, "");
-  if (path !== "" && !path.endsWith(`/${workflow}`))
-    return ctx.log.warn(`ignoring ${what}: it ran ${run.workflowPath}, not ${workflow}`);
+  if (ranOtherWorkflow(ctx, run.workflowPath))
+    return ctx.log.warn(
+      `ignoring ${what}: it ran ${run.workflowPath}, not ${ctx.config.runner.workflow}`,
+    );
   // Dispatched without run details (HTTP 204), or recorded by a process that stopped before writing it.
   if (!x.dispatch) markDispatched(ctx, n, run.runId, run.htmlUrl);
-  await concludeRun(ctx, n, await runSummary(ctx, x, run));
+  const target = { experiment: experimentId(n), sha: x.sha };
+  await concludeRun(ctx, n, await runSummary(ctx, target, run));
 }
 
 /**

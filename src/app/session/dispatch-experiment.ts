@@ -1,20 +1,11 @@
-import { z } from "zod";
 import { experiment, type RunSummary } from "../../core/index.ts";
-import { GitHubApiError } from "../../forge/github/index.ts";
 import { concludeRun } from "./conclude-run.ts";
-import type { RunData } from "./session-client.ts";
+import { type DispatchFailure, dispatchRun, findRun } from "./dispatch-run.ts";
 import type { SessionContext } from "./session-context.ts";
-import { experimentId, runName } from "./session-names.ts";
+import { experimentId } from "./session-names.ts";
 import { postComment } from "./session-report.ts";
 
-/** GitHub's 200 answer to a dispatch with `return_run_details: true` (lenient: extra fields pass). */
-const DispatchDetails = z.object({ workflow_run_id: z.number().int(), html_url: z.string() });
-
-/** Why a dispatch failed, and whether any later dispatch could succeed without a person's fix. */
-interface DispatchFailure {
-  reason: string;
-  stop: boolean;
-}
+export { findRun } from "./dispatch-run.ts";
 
 /**
  * Starts experiment `n` on GitHub Actions: the experiment workflow, dispatched on the default
@@ -25,42 +16,26 @@ export async function dispatchExperiment(ctx: SessionContext, n: number): Promis
   const x = experiment(ctx.state, n);
   if (!x) return;
   await ctx.flush();
-  const { workflow } = ctx.config.runner;
-  const branch = defaultBranch(ctx);
-  const inputs = {
+  const dispatch = await dispatchRun(ctx, {
     session: ctx.session,
     experiment: experimentId(n),
     candidate_sha: x.sha,
     base_sha: ctx.state.baseSha,
-  };
-  let answer: unknown;
-  try {
-    answer = await ctx.api.dispatch(workflow, branch, inputs);
-  } catch (error) {
-    await refused(ctx, n, dispatchFailure(error, workflow, branch));
-    return;
+  });
+  switch (dispatch.type) {
+    case "refused":
+      return refused(ctx, n, dispatch.failure);
+    case "started":
+      return markDispatched(ctx, n, dispatch.runId, dispatch.url);
+    case "sent": {
+      const run = await findRun(ctx, n);
+      if (run) markDispatched(ctx, n, run.id, run.html_url);
+      else
+        ctx.log.info(
+          `${ctx.session}: ${experimentId(n)} dispatched; its run is matched by run-name when it completes`,
+        );
+    }
   }
-  const details = DispatchDetails.safeParse(answer);
-  if (details.success) {
-    const { workflow_run_id: id, html_url: url } = details.data;
-    markDispatched(ctx, n, id, url);
-    return;
-  }
-  const run = await findRun(ctx, n);
-  if (run) markDispatched(ctx, n, run.id, run.html_url);
-  else
-    ctx.log.info(
-      `${ctx.session}: ${experimentId(n)} dispatched; its run is matched by run-name when it completes`,
-    );
-}
-
-/** The most recent dispatched run of the experiment workflow named after experiment `n`. */
-export async function findRun(ctx: SessionContext, n: number): Promise<RunData | undefined> {
-  const name = runName(ctx.session, n);
-  const runs = await ctx.api.dispatchedRuns(ctx.config.runner.workflow);
-  // The run-name is the run's display_title; `name` is the workflow's name on most payloads.
-  const matching = runs.filter((run) => run.display_title === name || run.name === name);
-  return matching.sort((a, b) => b.id - a.id)[0];
 }
 
 /** Remembers which run executes experiment `n` (written with the session's next ledger write). */
@@ -73,15 +48,6 @@ export function markDispatched(ctx: SessionContext, n: number, runId: number, ur
     run_url: url,
     api_requests: ctx.apiRequests,
   });
-}
-
-function defaultBranch(ctx: SessionContext): string {
-  const branch = ctx.state.meta.defaultBranch;
-  if (branch === undefined)
-    throw new Error(
-      `session ${ctx.session} has no default branch in its ledger; start a new session`,
-    );
-  return branch;
 }
 
 async function refused(ctx: SessionContext, n: number, failure: DispatchFailure): Promise<void> {
@@ -105,29 +71,4 @@ async function refused(ctx: SessionContext, n: number, failure: DispatchFailure)
     ctx,
     `⚠️ autoopt could not start ${experimentId(n)} of session \`${ctx.session}\`: ${failure.reason}.`,
   );
-}
-
-function dispatchFailure(error: unknown, workflow: string, branch: string): DispatchFailure {
-  const file = `.github/workflows/${workflow}`;
-  const status = error instanceof GitHubApiError ? error.status : undefined;
-  const said = error instanceof GitHubApiError ? error.githubMessage : String(error);
-  switch (status) {
-    case 404:
-      return {
-        reason: `the workflow ${file} is not on the default branch ${branch}; run \`autoopt init --github\`, merge the workflow it writes into ${branch}, then start a new session`,
-        stop: true,
-      };
-    case 403:
-      return {
-        reason: `GitHub does not let the App dispatch ${file} (${said}); give the App the "actions: write" permission and accept it on the installation`,
-        stop: true,
-      };
-    case 422:
-      return {
-        reason: `GitHub refused to dispatch ${file} (${said}); it needs a workflow_dispatch trigger with the inputs session, experiment, candidate_sha and base_sha: write it again with \`autoopt init --github\` and merge it`,
-        stop: true,
-      };
-    default:
-      return { reason: `GitHub did not dispatch ${file}: ${said}`, stop: false };
-  }
 }

@@ -11,6 +11,7 @@ import type {
 import { advanceSession } from "./advance-session.ts";
 import { completeRun, reconcileRuns } from "./complete-run.ts";
 import { effectiveConfig } from "./effective-config.ts";
+import { completeHeldout, dispatchHeldout, reconcileHeldout } from "./heldout-runs.ts";
 import { SessionApi } from "./session-api.ts";
 import type { SessionClient } from "./session-client.ts";
 import { SessionContext, type SessionLog } from "./session-context.ts";
@@ -18,6 +19,7 @@ import { runJob } from "./session-job.ts";
 import {
   issueRefPrefix,
   ledgerSessions,
+  parseHeldoutRunName,
   parseRunName,
   sessionName,
   sessionOfRatchet,
@@ -124,24 +126,33 @@ export class GitHubSessions implements SessionService {
     const { ctx, state } = found;
     const kept = state.experiments.some((e) => e?.outcome === "keep");
     if (kept)
-      this.enqueue(ctx, "promote", () => refreshPromotion(ctx, { reopen: true }).then(() => {}));
+      this.enqueue(ctx, "promote", async () => {
+        await dispatchHeldout(ctx);
+        await refreshPromotion(ctx, { reopen: true });
+        ctx.promotionStale = false;
+      });
     const pr = state.meta.promotionPr;
     const link = pr === undefined ? undefined : pullUrl(ctx, pr);
-    return reply.promoteReply(ctx.session, kept, link, statusUrl(ctx, state));
+    const heldout = ctx.configOf(state).promotion.heldout !== undefined;
+    return reply.promoteReply(ctx.session, kept, link, statusUrl(ctx, state), heldout);
   }
 
   async runCompleted(event: RunCompleted): Promise<void> {
     const named = parseRunName(event.runName);
-    if (!named) {
+    const heldout = named ? undefined : parseHeldoutRunName(event.runName);
+    const session = named?.session ?? heldout?.session;
+    if (session === undefined) {
       this.o.log.info(
         `ignoring run ${event.runId} "${event.runName}": not an autoopt experiment run`,
       );
       return;
     }
-    const ctx = await this.context(event, named.session);
-    const run = { runId: event.runId, conclusion: event.conclusion, htmlUrl: event.htmlUrl };
+    const ctx = await this.context(event, session);
+    const { runId, conclusion, htmlUrl, workflowPath } = event;
+    const run = { runId, conclusion, htmlUrl, workflowPath };
     this.enqueue(ctx, `run ${event.runId}`, async () => {
-      await completeRun(ctx, named.experiment, { ...run, workflowPath: event.workflowPath });
+      if (heldout) return completeHeldout(ctx, heldout.label, run);
+      if (named) await completeRun(ctx, named.experiment, run);
       await advanceSession(ctx);
     });
   }
@@ -177,6 +188,7 @@ export class GitHubSessions implements SessionService {
         runJob(ctx, "reconcile", async () => {
           if (ctx.state.meta.closed || ctx.state.meta.config === undefined) return;
           await reconcileRuns(ctx);
+          await reconcileHeldout(ctx);
           await advanceSession(ctx);
         }),
       );

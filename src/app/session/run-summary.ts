@@ -1,7 +1,7 @@
-import type { Experiment, Result, RunSummary } from "../../core/index.ts";
+import type { Result, RunSummary } from "../../core/index.ts";
 import { crashed, readResult, summaryOf } from "./artifact-result.ts";
 import type { SessionContext } from "./session-context.ts";
-import { artifactName, experimentId } from "./session-names.ts";
+import { artifactName } from "./session-names.ts";
 
 /** A completed run, as the webhook or GET /actions/runs/{id} describes it. */
 export interface CompletedRun {
@@ -10,17 +10,23 @@ export interface CompletedRun {
   htmlUrl: string;
 }
 
+/** What a run was started for: the workflow's `experiment` input (exp-7, heldout-best) and commit. */
+export interface RunTarget {
+  experiment: string;
+  sha: string;
+}
+
 /**
- * What experiment `x`'s run came to: its result.json from the run's artifact, or a crash that
+ * What the run started for `x` came to: its result.json from the run's artifact, or a crash that
  * says why there is none. A run that failed without uploading (the upload failed, the job was
  * cancelled or timed out) is a crash, never a discard: nothing was measured.
  */
 export async function runSummary(
   ctx: SessionContext,
-  x: Experiment,
+  x: RunTarget,
   run: CompletedRun,
 ): Promise<RunSummary> {
-  const name = artifactName(ctx.session, x.id);
+  const name = artifactName(ctx.session, x.experiment);
   const artifact = (await ctx.api.artifacts(run.runId, name)).find((a) => a.name === name);
   if (!artifact) return crashed(noArtifact(run, name));
   if (artifact.expired)
@@ -44,8 +50,8 @@ function noArtifact(run: CompletedRun, name: string): string {
 }
 
 /** A result.json that belongs to another experiment or commit must not be judged as this one's. */
-function identityProblem(result: Result, session: string, x: Experiment): string | undefined {
-  const wanted = { session, experiment: experimentId(x.id), candidate_sha: x.sha };
+function identityProblem(result: Result, session: string, x: RunTarget): string | undefined {
+  const wanted = { session, experiment: x.experiment, candidate_sha: x.sha };
   const got = {
     session: result.session,
     experiment: result.experiment,

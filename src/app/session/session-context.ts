@@ -50,6 +50,8 @@ export class SessionContext {
   state: SessionState = emptyState();
   /** A change was kept during the current job: the promotion PR is refreshed at its end. */
   keptNow = false;
+  /** The promotion's evidence changed otherwise (held-out runs): refreshed at the job's end too. */
+  promotionStale = false;
   /** The last status comment body written, so that an unchanged one is not sent again. */
   lastStatus: string | undefined;
   /** The last failure reported on the issue, so that a repeating one is not posted again. */
@@ -172,6 +174,7 @@ export class SessionContext {
     this.pending = [];
     this.afterFlush = [];
     this.keptNow = false;
+    this.promotionStale = false;
   }
 
   /** Experiments running on GitHub (or about to be): none of them is started again. */

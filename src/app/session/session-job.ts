@@ -33,8 +33,9 @@ export async function runJob(
 }
 
 async function report(ctx: SessionContext): Promise<void> {
-  if (ctx.keptNow) {
+  if (ctx.keptNow || ctx.promotionStale) {
     ctx.keptNow = false;
+    ctx.promotionStale = false;
     await refreshPromotion(ctx, { reopen: false });
   }
   await updateStatus(ctx);

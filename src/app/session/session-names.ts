@@ -1,3 +1,4 @@
+import type { HeldoutLabel } from "../../core/index.ts";
 import { sessionRefs } from "../../forge/github/index.ts";
 
 /** `issue-12` for the first session of issue #12, then `issue-12-2`, `issue-12-3`, … */
@@ -50,9 +51,21 @@ export function experimentId(n: number): string {
   return `exp-${n}`;
 }
 
+/** `heldout-best`: the experiment id of a held-out run; it can never be read as `exp-<n>`. */
+export function heldoutId(label: HeldoutLabel): string {
+  return `heldout-${label}`;
+}
+
+/** An experiment number, or an id as the workflow's `experiment` input spells it. */
+type RunOf = number | string;
+
+function idOf(of: RunOf): string {
+  return typeof of === "number" ? experimentId(of) : of;
+}
+
 /** The experiment workflow's `run-name` (see src/cli/github-templates.ts). */
-export function runName(session: string, n: number): string {
-  return `autoopt ${session} ${experimentId(n)}`;
+export function runName(session: string, of: RunOf): string {
+  return `autoopt ${session} ${idOf(of)}`;
 }
 
 /** The session and experiment of a run, from its run-name; undefined for any other run. */
@@ -62,9 +75,20 @@ export function parseRunName(name: string): { session: string; experiment: numbe
   return { session: match[1], experiment: Number(match[2]) };
 }
 
+/** The session and label of a held-out run, from its run-name; undefined for any other run. */
+export function parseHeldoutRunName(
+  name: string,
+): { session: string; label: HeldoutLabel } | undefined {
+  const match = /^autoopt (\S+) heldout-(baseline|best)$/.exec(name.trim());
+  const label = match?.[2];
+  if (!match?.[1] || (label !== "baseline" && label !== "best") || !isSessionName(match[1]))
+    return undefined;
+  return { session: match[1], label };
+}
+
 /** The artifact the action uploads; the same rule as `artifactName` in src/action/record-result.ts. */
-export function artifactName(session: string, n: number): string {
-  return `autoopt-${session}-${experimentId(n)}`;
+export function artifactName(session: string, of: RunOf): string {
+  return `autoopt-${session}-${idOf(of)}`;
 }
 
 /** The session a promotion pull request's head branch belongs to. */

@@ -65,12 +65,16 @@ export function promoteReply(
   kept: boolean,
   pr: string | undefined,
   link?: string,
+  heldout = false,
 ): string {
   if (!kept)
     return `Nothing to promote in session \`${session}\` yet: no change has beaten the baseline beyond the noise gate.`;
+  const split = heldout
+    ? " The baseline and the best commit are evaluated on the held-out split too (once per commit); the pull request shows the results when the runs report."
+    : "";
   if (pr !== undefined)
-    return `Refreshing the promotion pull request ${pr} with the latest evidence.`;
-  return `Opening the promotion pull request for session \`${session}\`; the status comment links it once it is open.${see(link)}`;
+    return `Refreshing the promotion pull request ${pr} with the latest evidence.${split}`;
+  return `Opening the promotion pull request for session \`${session}\`; the status comment links it once it is open.${split}${see(link)}`;
 }
 
 function see(link: string | undefined): string {

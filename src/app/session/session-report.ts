@@ -4,6 +4,7 @@ import { escapeMarkdown } from "../../report/escape-markdown.ts";
 import { formatValue } from "../../report/format-number.ts";
 import { renderPromotionBody } from "../../report/promotion-body.ts";
 import { renderStatusComment } from "../../report/status-comment.ts";
+import { promotionHeldout } from "./promotion-heldout.ts";
 import type { PullData } from "./session-client.ts";
 import type { SessionContext } from "./session-context.ts";
 
@@ -74,7 +75,14 @@ export async function refreshPromotion(
   if (!state.experiments.some((e) => e?.outcome === "keep")) return undefined;
   const base = state.meta.defaultBranch ?? "main";
   const runUrl = (n: number) => experiment(state, n)?.dispatch?.runUrl;
-  const body = renderPromotionBody({ session: ctx.session, state, baseBranch: base, runUrl });
+  const heldout = promotionHeldout(state, ctx.config);
+  const body = renderPromotionBody({
+    session: ctx.session,
+    state,
+    baseBranch: base,
+    runUrl,
+    ...(heldout === undefined ? {} : { heldout }),
+  });
   const title = promotionTitle(ctx.session, state);
   const known = state.meta.promotionPr;
   if (known !== undefined) {

@@ -27,7 +27,7 @@ export async function runOnRunner(
   run: FakeRun,
   root: string,
 ): Promise<RunnerRecord> {
-  const { session = "", experiment = "", candidate_sha = "", base_sha = "" } = run.inputs;
+  const { session = "", experiment = "", candidate_sha = "", base_sha = "", split } = run.inputs;
   const workspace = join(root, `ws-${run.id}`);
   repo.git(["worktree", "add", "-q", "--detach", workspace, candidate_sha]);
   const runnerTemp = join(root, `temp-${run.id}`);
@@ -59,6 +59,8 @@ export async function runOnRunner(
       INPUT_EXPERIMENT: experiment,
       "INPUT_BASE-SHA": base_sha,
       INPUT_CONFIG: ".github/autoopt.yml",
+      // The workflow passes `split` on; a dispatch without it gets the input's default.
+      INPUT_SPLIT: split ?? "search",
     },
     io: recordingIO(lines),
     uploader,

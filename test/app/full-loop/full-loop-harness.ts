@@ -89,11 +89,12 @@ export class FullLoop {
     this.uninstall = installFakeGitHub(repo, people);
   }
 
-  static async create(config: string): Promise<FullLoop> {
+  /** `files` are committed on main beside train.py and the config (e.g. a held-out evaluator). */
+  static async create(config: string, files: Record<string, string> = {}): Promise<FullLoop> {
     const root = mkdtempSync(join(tmpdir(), "autoopt-full-loop-"));
     const repo = new GitBackedRepo(join(root, "origin"));
     const main = repo.commitFiles(
-      { "train.py": TRAIN_PY, ".github/autoopt.yml": config },
+      { "train.py": TRAIN_PY, ".github/autoopt.yml": config, ...files },
       undefined,
       "initial",
     );

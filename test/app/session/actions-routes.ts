@@ -55,6 +55,12 @@ function dispatch(repo: FakeRepo, workflow: string, body: unknown): Reply {
   if (!repo.workflows.has(workflow))
     return notFound("actions/workflows#create-a-workflow-dispatch-event");
   const inputs = Reflect.get(body as object, "inputs") as Record<string, string>;
+  const unexpected = Object.keys(inputs).filter((name) => !repo.workflowInputs.has(name));
+  if (unexpected.length > 0)
+    return invalid(
+      `Unexpected inputs provided: ${JSON.stringify(unexpected)}`,
+      "actions/workflows#create-a-workflow-dispatch-event",
+    );
   const id = repo.nextId() * 1000;
   const displayTitle = `autoopt ${inputs.session} ${inputs.experiment}`;
   repo.runs.set(id, { id, workflow, displayTitle, status: "queued", conclusion: null, inputs });

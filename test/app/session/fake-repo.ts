@@ -39,6 +39,14 @@ export class FakeRepo {
   readonly comments = new Map<number, { issue: number; body: string }>();
   readonly pulls = new Map<number, FakePull>();
   readonly workflows = new Set(["autoopt-experiment.yml"]);
+  /** The inputs the workflow declares; GitHub refuses a dispatch with any other (422). */
+  readonly workflowInputs = new Set([
+    "session",
+    "experiment",
+    "candidate_sha",
+    "base_sha",
+    "split",
+  ]);
   /** `details` answers a dispatch with 200 and the run's id; `no-content` with 204, as GitHub did before. */
   dispatchAnswer: "details" | "no-content" = "details";
   /** False while GitHub's run list lags behind: dispatched runs do not show in it yet. */

@@ -2,7 +2,9 @@ import { describe, expect, it } from "vitest";
 import { artifactName as actionArtifactName } from "../../../src/action/record-result.ts";
 import {
   artifactName,
+  heldoutId,
   ledgerSessions,
+  parseHeldoutRunName,
   parseRunName,
   runName,
   sessionName,
@@ -57,8 +59,26 @@ describe("session names", () => {
       expect(parseRunName(other), other).toBeUndefined();
   });
 
+  it("reads a held-out run's run-name back, never as an experiment", () => {
+    const name = runName("issue-12-2", heldoutId("best"));
+    expect(name).toBe("autoopt issue-12-2 heldout-best");
+    expect(parseHeldoutRunName(name)).toEqual({ session: "issue-12-2", label: "best" });
+    expect(parseRunName(name)).toBeUndefined();
+    expect(parseHeldoutRunName(runName("s", heldoutId("baseline")))?.label).toBe("baseline");
+    for (const other of [
+      "autoopt issue-12 exp-1",
+      "autoopt issue-12 heldout-worst",
+      "autoopt issue-12 heldout-best x",
+      "autoopt a..b heldout-best",
+    ])
+      expect(parseHeldoutRunName(other), other).toBeUndefined();
+  });
+
   it("spells the artifact as the action uploads it", () => {
     expect(artifactName("issue-12", 7)).toBe(actionArtifactName("issue-12", "exp-7"));
+    expect(artifactName("issue-12", heldoutId("best"))).toBe(
+      actionArtifactName("issue-12", "heldout-best"),
+    );
   });
 
   it("finds the session of a promotion pull request's head branch", () => {
