@@ -1,12 +1,15 @@
 import { createHash } from "node:crypto";
-import type { Experiment, SessionState } from "../core/index.ts";
+import { type Experiment, type SessionState, sessionFrontier } from "../core/index.ts";
 import type { HistoryEntry } from "../proposer/index.ts";
 
 /** What proposers see of the session: every experiment, kept or not, with its outcome. */
 export function historyOf(state: SessionState): HistoryEntry[] {
+  const front = new Set(sessionFrontier(state).map((p) => p.id));
   return state.experiments
     .filter((e) => e !== undefined)
     .map((e) => ({
+      ...objectivesOf(e, state),
+      ...(front.has(e.id) ? { frontier: true } : {}),
       experiment: e.id,
       kind: e.kind,
       description: e.description,
@@ -19,6 +22,17 @@ export function historyOf(state: SessionState): HistoryEntry[] {
       sha: e.sha,
       parent: e.parent,
     }));
+}
+
+/** Harness mode: what the run reported for each objective. */
+function objectivesOf(e: Experiment, state: SessionState): { objectives?: Record<string, number> } {
+  const metrics = e.run?.metrics;
+  if (state.objectives.length < 2 || !metrics) return {};
+  const values = state.objectives.flatMap((o) => {
+    const v = metrics[o.name];
+    return v === undefined ? [] : [[o.name, v] as const];
+  });
+  return values.length > 0 ? { objectives: Object.fromEntries(values) } : {};
 }
 
 function reasonOf(e: Experiment): string | undefined {

@@ -1,5 +1,5 @@
 import picomatch from "picomatch";
-import { mean, type SessionState, type Settings, threshold } from "../core/index.ts";
+import { allObjectives, mean, type SessionState, type Settings, threshold } from "../core/index.ts";
 import {
   type Proposal,
   type ProposalContext,
@@ -55,6 +55,13 @@ export class ProposalScope {
       sigma: state.sigma,
       ...(state.best === undefined ? {} : { best: state.best }),
       ...(baseline === undefined ? {} : { baseline }),
+      ...((settings.objectives?.length ?? 0) > 0
+        ? {
+            objectives: allObjectives(settings),
+            rule: settings.rule ?? "primary",
+            ...(settings.weights ? { weights: settings.weights } : {}),
+          }
+        : {}),
     };
   }
 }

@@ -1,6 +1,7 @@
 import {
   describeLeaks,
   findLeaks,
+  judgedMetric,
   type SessionState,
   type Settings,
   type TaskFacts,
@@ -116,7 +117,7 @@ export class Proposing {
     const context: ProposalContext = {
       experiment: state.experiments.length + 1,
       seed: this.o.settings.seed,
-      metric: this.o.settings.metric,
+      metric: judgedMetric(this.o.settings),
       program,
       files,
       history: historyOf(state),

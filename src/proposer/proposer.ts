@@ -17,6 +17,10 @@ export interface HistoryEntry {
   /** The commit and the ratchet head it was proposed against (for diffs). */
   sha?: string;
   parent?: string;
+  /** Harness mode: the run's value on every objective. */
+  objectives?: Record<string, number>;
+  /** Harness mode: the commit is on the Pareto frontier. */
+  frontier?: boolean;
 }
 
 /** Tools over the session's archive, for proposers that can read it (see src/archive). */
@@ -41,6 +45,10 @@ export interface ProposalRules {
   sigma: number;
   best?: number;
   baseline?: number;
+  /** Harness mode: every objective (the metric first), how candidates are compared, the weights. */
+  objectives?: readonly { name: string; goal: Goal; limit?: number }[];
+  rule?: "primary" | "weighted";
+  weights?: Readonly<Record<string, number>>;
 }
 
 export interface ProposalContext {

@@ -67,8 +67,34 @@ function rules(context: ProposalContext): string {
     `- budget of one run: ${r.budget_s} s (AUTOOPT_BUDGET_S); runs past budget + grace are killed`,
     `- baseline: ${fmt(r.baseline)}; best so far: ${fmt(r.best)}`,
     `- noise floor σ = ${fmt(r.sigma)}; a result must beat the best by more than ${fmt(r.threshold)} to be kept`,
+    ...objectiveRules(r),
   ];
   return lines.join("\n");
+}
+
+/** Harness mode: every objective, how candidates are compared, and where the traces are. */
+function objectiveRules(r: ProposalContext["rules"]): string[] {
+  if (!r.objectives || r.objectives.length < 2) return [];
+  const listed = r.objectives.map((o) => {
+    const bound =
+      o.limit === undefined
+        ? ""
+        : `, must stay ${o.goal === "minimize" ? "≤" : "≥"} ${fmt(o.limit)}`;
+    return `${o.name} (${o.goal === "minimize" ? "lower" : "higher"} is better${bound})`;
+  });
+  const how =
+    r.rule === "weighted"
+      ? `candidates are compared by score = ${Object.entries(r.weights ?? {})
+          .map(([name, w]) => `${fmt(w)}·${name}`)
+          .join(" + ")} (objectives to minimize count negatively)`
+      : `candidates are compared by ${r.objectives[0]?.name} alone; a candidate outside any limit is discarded`;
+  return [
+    `- objectives: ${listed.join("; ")}`,
+    `- ${how}`,
+    "- the ledger marks the Pareto frontier (commits no other beats on every objective) with ★",
+    "- every run's per-task traces are in exp-<n>/out/traces/*.jsonl; sql tables tasks(experiment, task_id, score, data) and task_text (full text) query them — compare the tasks a candidate failed with those the best passed",
+    "- never write task ids or expected answers into the code: such a candidate is rejected before it runs",
+  ];
 }
 
 function files(context: ProposalContext, budget: number): string {
@@ -86,11 +112,27 @@ function ledger(
   budget: number,
 ): string {
   const judged = history.filter((h) => h.kind !== "confirm");
-  const header = `| exp | status | ${context.metric.name} | Δ | description | hypothesis | reason |\n|---|---|---|---|---|---|---|`;
+  // Harness mode: one column per objective besides the judged value.
+  const extra = (context.rules.objectives ?? [])
+    .map((o) => o.name)
+    .filter((name) => (context.rules.objectives?.length ?? 0) > 1 && name !== context.metric.name);
+  const columns = [
+    "exp",
+    "status",
+    context.metric.name,
+    "Δ",
+    ...extra,
+    "description",
+    "hypothesis",
+    "reason",
+  ];
+  const header = `| ${columns.join(" | ")} |\n|${columns.map(() => "---").join("|")}|`;
   const rows: string[] = [];
   let used = estimateTokens(header);
   for (const h of [...judged].reverse()) {
-    const row = `| ${h.experiment} | ${h.outcome ?? "running"} | ${fmt(h.value)} | ${fmt(h.delta)} | ${cell(h.description)} | ${cell(h.hypothesis ?? "", 80)} | ${cell(h.reason ?? "")} |`;
+    const values = extra.map((name) => fmt(h.objectives?.[name]));
+    const status = `${h.outcome ?? "running"}${h.frontier ? " ★" : ""}`;
+    const row = `| ${[h.experiment, status, fmt(h.value), fmt(h.delta), ...values, cell(h.description), cell(h.hypothesis ?? "", 80), cell(h.reason ?? "")].join(" | ")} |`;
     used += estimateTokens(row);
     if (used > budget) break;
     rows.push(row);
