@@ -2,16 +2,19 @@ import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { DatabaseSync, type StatementSync } from "node:sqlite";
 import type { Experiment, SessionState } from "../core/index.ts";
+import { isHiddenPath } from "./archive-paths.ts";
 import { documentsKey, type ExperimentRow, experimentRow } from "./experiment-row.ts";
 import {
   DOCUMENT_CAP,
   DOCUMENT_FILES,
   type ExperimentDocuments,
   readExperimentDocuments,
+  readExperimentTasks,
 } from "./index-documents.ts";
 import { migrate } from "./index-schema.ts";
 import { QueryClient } from "./query-client.ts";
 import type { QueryResult } from "./query-protocol.ts";
+import type { TaskRow } from "./trace-tasks.ts";
 
 export interface ArchiveIndexOptions {
   /** How long one query may run before it is stopped, in milliseconds. */
@@ -37,11 +40,17 @@ export interface SyncReport {
 /** One rowid block per experiment in `documents`, so its documents are deleted by range. */
 const ROWIDS_PER_EXPERIMENT = 8;
 const MAX_ROWS = 10_000;
+/**
+ * The docs_key of an experiment whose tasks are being written, one batch per transaction: if
+ * the sync stops half-way, the next one sees a key that matches nothing and indexes it again.
+ */
+const IN_PROGRESS = "";
+const NO_RULES = { paths: new Set<string>() };
 
 /**
- * The SQLite index over a session's archive: experiments, metrics, per-task results and the
- * full text of each experiment's proposal, diff and log. The model's SQL runs in a separate
- * read-only process (see QueryClient); this connection is the only writer.
+ * The SQLite index over a session's archive: experiments, metrics, per-task records (with
+ * full-text search) and the full text of each experiment's proposal, diff and log. The model's
+ * SQL runs in a separate read-only process (see QueryClient); this connection is the only writer.
  */
 export class ArchiveIndex {
   readonly file: string;
@@ -107,17 +116,37 @@ export class ArchiveIndex {
       for (const id of removed) this.remove(id);
       for (const c of changed) this.writeRow(c.row, c.metrics, c.key);
     });
-    const hidden = options.hidden ?? (() => false);
+    // What the tools hide by name (held-out results, worktrees, *.tmp) is never indexed either.
+    const hidden = (path: string) =>
+      isHiddenPath(path.split("/"), NO_RULES) || (options.hidden?.(path) ?? false);
     let documents = 0;
     for (const x of present) {
       const key = documentsKey(x);
       const before = known.get(x.id)?.docsKey ?? null;
       if (key === undefined || key === before) continue;
-      const read = await readExperimentDocuments(dir, x.id, hidden, this.documentCap);
-      this.transaction(() => this.writeDocuments(x.id, read, key, before !== null));
+      await this.indexExperiment(x.id, dir, hidden, key, before !== null);
       documents++;
     }
     return { experiments: changed.length, documents, removed: removed.length };
+  }
+
+  /** Documents in one transaction, then tasks a batch per transaction as the traces are read. */
+  private async indexExperiment(
+    id: number,
+    dir: string,
+    hidden: (path: string) => boolean,
+    key: string,
+    again: boolean,
+  ): Promise<void> {
+    const read = await readExperimentDocuments(dir, id, hidden, this.documentCap);
+    this.transaction(() => {
+      this.writeDocuments(id, read, again);
+      this.setDocsKey(id, IN_PROGRESS);
+    });
+    await readExperimentTasks(dir, id, hidden, (rows) =>
+      this.transaction(() => this.writeTasks(id, rows)),
+    );
+    this.transaction(() => this.setDocsKey(id, key));
   }
 
   private syncState(): Map<number, { rowKey: string; docsKey: string | null }> {
@@ -144,7 +173,7 @@ export class ArchiveIndex {
     ).run(row.id, key);
   }
 
-  private writeDocuments(id: number, read: ExperimentDocuments, key: string, again: boolean) {
+  private writeDocuments(id: number, read: ExperimentDocuments, again: boolean) {
     // Only a re-index has rows to drop; skipping the delete keeps a first sync fast.
     if (again) this.dropDocuments(id);
     const first = id * ROWIDS_PER_EXPERIMENT;
@@ -155,8 +184,16 @@ export class ArchiveIndex {
       const slot = DOCUMENT_FILES.findIndex((name) => d.path.endsWith(`/${name}`));
       doc.run(first + slot, id, d.path, d.content);
     }
-    const task = this.statement("INSERT INTO tasks VALUES (?, ?, ?, ?)");
-    for (const t of read.tasks) task.run(id, t.task_id, t.score, t.data);
+  }
+
+  private writeTasks(id: number, rows: readonly TaskRow[]): void {
+    const insert = this.statement(
+      "INSERT INTO tasks(experiment, task_id, score, file, line, data) VALUES (?, ?, ?, ?, ?, ?)",
+    );
+    for (const t of rows) insert.run(id, t.task_id, t.score, t.file, t.line, t.data);
+  }
+
+  private setDocsKey(id: number, key: string): void {
     this.statement("UPDATE sync_state SET docs_key = ? WHERE experiment = ?").run(key, id);
   }
 

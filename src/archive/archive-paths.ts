@@ -32,12 +32,14 @@ export interface HiddenRules {
   extra?: (relativePath: string) => boolean;
 }
 
-const ROOT_NEVER = new Set(["worktrees", "session.lock"]);
+/** The session folder where the lead writes held-out results; never shown, never indexed. */
+export const HELDOUT_FOLDER = "heldout";
+const ROOT_NEVER = new Set(["worktrees", "session.lock", HELDOUT_FOLDER]);
 
 /**
  * Whether a path, or any folder above it, is kept from the model: transient worktrees (they hold
- * checkouts, not records), the lock, the index, half-written `*.tmp` files, and whatever the
- * caller hides.
+ * checkouts, not records), the lock, held-out results (scoring on them must stay blind), the
+ * index, half-written `*.tmp` files, and whatever the caller hides.
  */
 export function isHiddenPath(segments: readonly string[], rules: HiddenRules): boolean {
   let path = "";

@@ -185,12 +185,9 @@ export class ArchiveTools {
     const node = this.fs.resolve(a.path);
     if ("error" in node) return error(node.error);
     const files = node.kind === "file" ? [node] : this.fs.files(node);
-    // Plain text lets a byte search skip most files before they are decoded.
-    const plain = !a.ignore_case && !/[\\^$.*+?()[\]{}|]/.test(a.pattern);
     return grepFiles(this.fs, filter(files, a.glob, node.path), {
       regex,
       maxMatches: a.max_matches,
-      ...(plain ? { literal: a.pattern } : {}),
     });
   }
 

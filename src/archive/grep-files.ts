@@ -1,153 +1,152 @@
-import { closeSync, readSync } from "node:fs";
 import { setImmediate } from "node:timers/promises";
-import { count, cutLine, OUTPUT_CAP } from "./format.ts";
+import { count, OUTPUT_CAP } from "./format.ts";
+import { type GrepPlan, grepPlan } from "./grep-plan.ts";
+import { GrepPool } from "./grep-pool.ts";
+import { FileReader, searchBatch } from "./grep-reader.ts";
+import type { FileResult } from "./grep-search.ts";
 import type { FileNode, VirtualFs } from "./virtual-fs.ts";
 
-/** Files larger than this are skipped, and said to be. */
-export const GREP_FILE_CAP = 32 * 1024 * 1024;
-const GREP_LINE_CAP = 300;
 /** Bytes searched between two yields to the event loop, so a long search does not stall it. */
 const YIELD_EVERY = 8 * 1024 * 1024;
 const TIME_LIMIT_MS = 10_000;
+/** Files go to worker threads in batches of about this many bytes (or BATCH_FILES files). */
+const BATCH_BYTES = 4 * 1024 * 1024;
+const BATCH_FILES = 64;
+/** A search this large so far goes on in parallel; a smaller one is not worth the hand-off. */
+const PARALLEL_AFTER = 8 * 1024 * 1024;
 
 export interface GrepRequest {
   regex: RegExp;
-  /** Set when the pattern is plain text: a byte search then skips files without it, undecoded. */
-  literal?: string;
   maxMatches: number;
 }
 
-interface Tally {
-  out: string[];
-  chars: number;
-  files: number;
-  filesWithHits: number;
-  binary: number;
-  large: number;
-  stop?: string;
+interface Batch {
+  files: FileNode[];
+  bytes: number;
+  /** Set when the batch went to a worker; otherwise it is searched here when its turn comes. */
+  done?: Promise<FileResult[] | undefined>;
 }
 
 /**
- * Searches whole files (a regex over the text, line numbers counted only up to each hit), which
- * is much faster than line by line in JavaScript. One file is in memory at a time.
+ * Searches files for matching lines, in file order. Large searches are split into batches
+ * searched by worker threads, while the answer is assembled here in order, so it is the same
+ * as a search one file after another, and it stops as soon as it is full.
  */
 export async function grepFiles(
   fs: VirtualFs,
   files: Iterable<FileNode>,
   request: GrepRequest,
 ): Promise<string> {
-  const t: Tally = { out: [], chars: 0, files: 0, filesWithHits: 0, binary: 0, large: 0 };
-  const started = performance.now();
-  let sinceYield = 0;
+  const s = new Search(request);
+  const pool = GrepPool.shared();
+  const pending: Batch[] = [];
+  const source = batches(fs, files)[Symbol.iterator]();
   const reader = new FileReader();
+  let seenBytes = 0;
+  for (;;) {
+    while (pending.length < (pool ? 2 * pool.size : 1)) {
+      const next = source.next();
+      if (next.done) break;
+      const batch = next.value;
+      if (pool && seenBytes > PARALLEL_AFTER && batch.files.every((f) => f.disk !== undefined))
+        // A worker that fails leaves its batch to this thread.
+        batch.done = pool.search(batch.files, request, s.deadline).catch(() => undefined);
+      seenBytes += batch.bytes;
+      pending.push(batch);
+    }
+    const batch = pending.shift();
+    if (!batch) break;
+    const results =
+      (await batch.done) ??
+      searchBatch(batch.files, s.plan, request.maxMatches, reader, s.deadline);
+    s.merge(batch.files, results);
+    if (!batch.done) await s.pace(batch.bytes);
+    if (s.stop) break;
+  }
+  return s.summary(request);
+}
+
+/** Files grouped for hand-off; the candidate's in-memory files always stay here. */
+function* batches(fs: VirtualFs, files: Iterable<FileNode>): Generator<Batch> {
+  let batch: Batch = { files: [], bytes: 0 };
   for (const file of files) {
-    const text = readText(fs, reader, file, request.literal, t);
-    t.files++;
-    if (text === undefined) continue;
-    searchText(file.path, text, request, t);
-    if (t.stop) break;
-    sinceYield += text.length;
-    if (sinceYield > YIELD_EVERY) {
-      sinceYield = 0;
-      await setImmediate();
-      if (performance.now() - started > TIME_LIMIT_MS)
-        t.stop = `stopped after ${TIME_LIMIT_MS / 1000} s at ${file.path}; narrow with path or glob`;
+    batch.files.push(file);
+    batch.bytes += fs.size(file);
+    if (batch.bytes >= BATCH_BYTES || batch.files.length >= BATCH_FILES || file.text) {
+      yield batch;
+      batch = { files: [], bytes: 0 };
     }
   }
-  return summary(request, t);
+  if (batch.files.length > 0) yield batch;
 }
 
-/** One buffer for every file of a search, grown to the largest: no allocation per file. */
-class FileReader {
-  private buffer = Buffer.allocUnsafe(1024 * 1024);
+/** The answer being assembled: lines in file order, counts, and why it stopped early. */
+class Search {
+  readonly plan: GrepPlan;
+  /** When the search must stop, in Date.now() time (the same in every thread). */
+  readonly deadline = Date.now() + TIME_LIMIT_MS;
+  private readonly maxMatches: number;
+  private readonly out: string[] = [];
+  private chars = 0;
+  private files = 0;
+  private filesWithHits = 0;
+  private binary = 0;
+  private longLines = 0;
+  private sinceYield = 0;
+  stop: string | undefined;
 
-  read(fs: VirtualFs, file: FileNode, t: Tally): Buffer | undefined {
-    let opened: { fd: number; size: number };
-    try {
-      opened = fs.openFile(file);
-    } catch {
-      return undefined; // gone since the walk, or not a regular file: nothing to search
-    }
-    const { fd, size } = opened;
-    try {
-      if (size > GREP_FILE_CAP) {
-        t.large++;
-        return undefined;
+  constructor(request: GrepRequest) {
+    this.plan = grepPlan(request.regex);
+    this.maxMatches = request.maxMatches;
+  }
+
+  merge(files: readonly FileNode[], results: readonly FileResult[]): void {
+    for (const [i, result] of results.entries()) {
+      const path = files[i]?.path ?? "";
+      this.files++;
+      if (result.binary) this.binary++;
+      if (result.longLine) this.longLines++;
+      if (result.lines.length > 0) this.filesWithHits++;
+      for (const line of result.lines) {
+        this.out.push(line);
+        this.chars += line.length + 1;
+        if (this.out.length >= this.maxMatches)
+          this.stop = `stopped at ${count(this.maxMatches)} matching lines; more may follow: raise max_matches (up to 1,000) or narrow with path or glob`;
+        else if (this.chars > OUTPUT_CAP - 400)
+          this.stop = `stopped at ${count(this.out.length)} matching lines, the most one answer holds; narrow with path or glob`;
+        if (this.stop) return;
       }
-      if (size > this.buffer.length) this.buffer = Buffer.allocUnsafe(size);
-      let length = 0;
-      while (length < size) {
-        const n = readSync(fd, this.buffer, length, size - length, null);
-        if (n === 0) break; // the file shrank since its size was read
-        length += n;
+      if (result.late || Date.now() > this.deadline) {
+        this.stop = `stopped after ${TIME_LIMIT_MS / 1000} s at ${path}; narrow with path or glob`;
+        return;
       }
-      return this.buffer.subarray(0, length);
-    } finally {
-      closeSync(fd);
     }
   }
-}
 
-function readText(
-  fs: VirtualFs,
-  reader: FileReader,
-  file: FileNode,
-  literal: string | undefined,
-  t: Tally,
-): string | undefined {
-  if (file.text !== undefined)
-    return literal === undefined || file.text.includes(literal) ? file.text : undefined;
-  const bytes = reader.read(fs, file, t);
-  if (bytes === undefined) return undefined;
-  if (bytes.subarray(0, 8000).includes(0)) {
-    t.binary++;
-    return undefined;
+  /** Lets the event loop run now and then while this thread searches. */
+  async pace(bytes: number): Promise<void> {
+    this.sinceYield += bytes;
+    if (this.sinceYield <= YIELD_EVERY) return;
+    this.sinceYield = 0;
+    await setImmediate();
   }
-  if (literal !== undefined && bytes.indexOf(literal) === -1) return undefined;
-  return bytes.toString("utf8");
-}
 
-function searchText(path: string, text: string, request: GrepRequest, t: Tally): void {
-  const { regex } = request;
-  regex.lastIndex = 0;
-  let line = 1;
-  let lineStart = 0;
-  let hit = false;
-  for (let m = regex.exec(text); m !== null; m = regex.exec(text)) {
-    let newline = text.indexOf("\n", lineStart);
-    while (newline !== -1 && newline < m.index) {
-      line++;
-      lineStart = newline + 1;
-      newline = text.indexOf("\n", lineStart);
-    }
-    const lineEnd = newline === -1 ? text.length : newline;
-    const shown = `${path}:${line}: ${cutLine(text.slice(lineStart, lineEnd).replace(/\r$/, ""), GREP_LINE_CAP)}`;
-    hit = true;
-    t.out.push(shown);
-    t.chars += shown.length + 1;
-    if (t.out.length >= request.maxMatches)
-      t.stop = `stopped at ${count(request.maxMatches)} matching lines; more may follow: raise max_matches (up to 1,000) or narrow with path or glob`;
-    else if (t.chars > OUTPUT_CAP - 400)
-      t.stop = `stopped at ${count(t.out.length)} matching lines, the most one answer holds; narrow with path or glob`;
-    // One report per line: go on from the next line, which also steps past empty matches.
-    if (t.stop || lineEnd >= text.length) break;
-    regex.lastIndex = lineEnd + 1;
+  summary(request: GrepRequest): string {
+    const skipped = [
+      this.binary ? `${count(this.binary)} binary file${this.binary === 1 ? "" : "s"}` : "",
+      this.longLines
+        ? `the rest of ${count(this.longLines)} file${this.longLines === 1 ? "" : "s"} after a line over 64 MiB`
+        : "",
+    ].filter(Boolean);
+    const notes = skipped.length ? [`[skipped ${skipped.join(" and ")}]`] : [];
+    if (this.out.length === 0)
+      return [
+        `no matches for /${request.regex.source}/ in ${count(this.files)} files`,
+        ...notes,
+      ].join("\n");
+    const end = this.stop
+      ? `[${this.stop}]`
+      : `[${count(this.out.length)} matching lines in ${count(this.filesWithHits)} of ${count(this.files)} files searched]`;
+    return [...this.out, end, ...notes].join("\n");
   }
-  if (hit) t.filesWithHits++;
-}
-
-function summary(request: GrepRequest, t: Tally): string {
-  const skipped = [
-    t.binary ? `${count(t.binary)} binary file${t.binary === 1 ? "" : "s"}` : "",
-    t.large ? `${count(t.large)} file${t.large === 1 ? "" : "s"} over 32 MiB` : "",
-  ].filter(Boolean);
-  const notes = skipped.length ? [`[skipped ${skipped.join(" and ")}]`] : [];
-  if (t.out.length === 0)
-    return [`no matches for /${request.regex.source}/ in ${count(t.files)} files`, ...notes].join(
-      "\n",
-    );
-  const end = t.stop
-    ? `[${t.stop}]`
-    : `[${count(t.out.length)} matching lines in ${count(t.filesWithHits)} of ${count(t.files)} files searched]`;
-  return [...t.out, end, ...notes].join("\n");
 }

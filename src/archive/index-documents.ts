@@ -1,28 +1,19 @@
 import { constants } from "node:fs";
 import { type FileHandle, lstat, open, readdir } from "node:fs/promises";
 import { join } from "node:path";
+import { MAX_TASKS, readTaskFile, type TaskSink } from "./trace-tasks.ts";
 
 /** The files of an experiment that full-text search covers, and how much of each. */
 export const DOCUMENT_FILES = ["proposal.json", "diff.patch", "run.log"] as const;
 export const DOCUMENT_CAP = 256 * 1024;
-/** Per-task rows kept per experiment, and the size of each row's raw JSON. */
-const MAX_TASKS = 10_000;
-const TASK_DATA_CAP = 64 * 1024;
 
 export interface IndexedDocument {
   path: string;
   content: string;
 }
 
-export interface TaskRow {
-  task_id: string;
-  score: number | null;
-  data: string;
-}
-
 export interface ExperimentDocuments {
   documents: IndexedDocument[];
-  tasks: TaskRow[];
 }
 
 /**
@@ -36,8 +27,7 @@ export async function readExperimentDocuments(
   cap = DOCUMENT_CAP,
 ): Promise<ExperimentDocuments> {
   const folder = `exp-${id}`;
-  if (hidden(folder) || !(await isRealDirectory(join(sessionDir, folder))))
-    return { documents: [], tasks: [] };
+  if (!(await isRealFolder(sessionDir, [folder], hidden))) return { documents: [] };
   const documents: IndexedDocument[] = [];
   for (const name of DOCUMENT_FILES) {
     const path = `${folder}/${name}`;
@@ -45,24 +35,68 @@ export async function readExperimentDocuments(
     const content = await readCapped(join(sessionDir, path), cap);
     if (content !== undefined) documents.push({ path, content });
   }
-  const tasks = await readTraceTasks(sessionDir, `${folder}/out/traces`, hidden);
-  return { documents, tasks };
+  return { documents };
 }
 
-async function isRealDirectory(path: string): Promise<boolean> {
-  try {
-    return (await lstat(path)).isDirectory();
-  } catch {
-    return false;
+/**
+ * Hands an experiment's per-task records from `out/traces/*.jsonl` to `sink` in batches, at
+ * most MAX_TASKS of them; returns how many. Same rules as the documents: no link is followed,
+ * at any depth, so a link into a hidden folder (held-out results) leads nowhere.
+ */
+export async function readExperimentTasks(
+  sessionDir: string,
+  id: number,
+  hidden: (relativePath: string) => boolean,
+  sink: TaskSink,
+): Promise<number> {
+  const segments = [`exp-${id}`, "out", "traces"];
+  if (!(await isRealFolder(sessionDir, segments, hidden))) return 0;
+  const folder = segments.join("/");
+  const names = (await readdir(join(sessionDir, folder))).filter((n) => n.endsWith(".jsonl"));
+  let count = 0;
+  for (const name of names.sort()) {
+    const path = `${folder}/${name}`;
+    if (count >= MAX_TASKS || hidden(path)) continue;
+    const handle = await openNoFollow(join(sessionDir, path));
+    if (!handle) continue;
+    try {
+      count += await readTaskFile(handle, path, MAX_TASKS - count, sink);
+    } finally {
+      await handle.close();
+    }
   }
+  return count;
 }
 
+/** Whether each folder on the path is a real folder (not a link) and none is hidden. */
+async function isRealFolder(
+  sessionDir: string,
+  segments: readonly string[],
+  hidden: (relativePath: string) => boolean,
+): Promise<boolean> {
+  for (let i = 1; i <= segments.length; i++) {
+    const path = segments.slice(0, i).join("/");
+    if (hidden(path)) return false;
+    try {
+      if (!(await lstat(join(sessionDir, path))).isDirectory()) return false;
+    } catch {
+      return false;
+    }
+  }
+  return true;
+}
+
+/** A regular file, opened without following a link and without blocking on a FIFO. */
 async function openNoFollow(path: string): Promise<FileHandle | undefined> {
+  let handle: FileHandle | undefined;
   try {
-    return await open(path, constants.O_RDONLY | constants.O_NOFOLLOW);
+    handle = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+    if ((await handle.stat()).isFile()) return handle;
   } catch {
-    return undefined;
+    // gone, a link, or unreadable: nothing to index
   }
+  await handle?.close();
+  return undefined;
 }
 
 /**
@@ -90,45 +124,4 @@ export async function readCapped(path: string, cap: number): Promise<string | un
 /** NUL bytes would end the text early for SQLite's tokenizer. */
 function clean(text: string): string {
   return text.includes("\0") ? text.replaceAll("\0", " ") : text;
-}
-
-/** One row per task from the harness's `out/traces/*.jsonl` (one JSON object per line). */
-async function readTraceTasks(
-  sessionDir: string,
-  folder: string,
-  hidden: (relativePath: string) => boolean,
-): Promise<TaskRow[]> {
-  if (hidden(folder) || !(await isRealDirectory(join(sessionDir, folder)))) return [];
-  const names = (await readdir(join(sessionDir, folder))).filter((n) => n.endsWith(".jsonl"));
-  const tasks: TaskRow[] = [];
-  for (const name of names.sort()) {
-    if (hidden(`${folder}/${name}`)) continue;
-    const handle = await openNoFollow(join(sessionDir, folder, name));
-    if (!handle) continue;
-    try {
-      for await (const line of handle.readLines({ autoClose: false })) {
-        const row = taskRow(line);
-        if (row) tasks.push(row);
-        if (tasks.length >= MAX_TASKS) return tasks;
-      }
-    } finally {
-      await handle.close();
-    }
-  }
-  return tasks;
-}
-
-function taskRow(line: string): TaskRow | undefined {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(line);
-  } catch {
-    return undefined;
-  }
-  if (typeof parsed !== "object" || parsed === null || !("task_id" in parsed)) return undefined;
-  const id = parsed.task_id;
-  if (typeof id !== "string" && typeof id !== "number") return undefined;
-  const score = "score" in parsed && typeof parsed.score === "number" ? parsed.score : null;
-  const data = line.length > TASK_DATA_CAP ? `${line.slice(0, TASK_DATA_CAP)}…` : line;
-  return { task_id: String(id), score, data };
 }

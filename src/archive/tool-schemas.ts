@@ -54,6 +54,9 @@ export const DiffArgs = z.object({
   offset: z.int().min(1).default(1).describe("First line of the diff to show, for paging."),
 });
 
+/** The worked example of the sql tool's description; test/archive checks its answer. */
+export const FAILED_BY_LAST_THREE = `WITH best AS (SELECT coalesce(max(id) FILTER (WHERE outcome = 'keep'), min(id) FILTER (WHERE outcome = 'baseline')) AS id FROM experiments), recent AS (SELECT id FROM experiments WHERE kind = 'candidate' AND status = 'ok' AND id <> (SELECT id FROM best) ORDER BY id DESC LIMIT 3) SELECT b.task_id, group_concat(r.experiment || ':' || r.score, ' ' ORDER BY r.experiment) AS recent_scores FROM tasks b JOIN tasks r ON r.task_id = b.task_id AND r.experiment IN (SELECT id FROM recent) WHERE b.experiment = (SELECT id FROM best) AND b.score >= 1 AND r.score < 1 GROUP BY b.task_id HAVING count(*) = (SELECT count(*) FROM recent) ORDER BY b.task_id`;
+
 export const TOOL_DESCRIPTIONS = {
   list_files: `List the session's archive as a tree with file sizes. The root holds ledger.jsonl (every event), results.tsv, one exp-<n>/ folder per experiment (proposal.json, diff.patch, files/<path> = the edited files, result.json, run.log, out/ with metrics.json and traces/*.jsonl) and candidate/ (the editable files at the current best commit).`,
   read_file:
@@ -62,9 +65,11 @@ export const TOOL_DESCRIPTIONS = {
   sql: `Query the archive's SQLite index with one read-only SELECT; prints a tab-separated table (at most 200 rows; use LIMIT/OFFSET for more). Tables:
 - experiments(id, kind [baseline|candidate|confirm|rebase], outcome [baseline|keep|discard|crash, NULL while running], status [ok|crash|timeout|invalid], reason, description, hypothesis, value REAL [the judged metric], delta REAL [improvement over the best before, positive = better], wall_s, sha, parent, proposed_at, finished_at)
 - metrics(experiment, name, value) — every metric each run reported
-- tasks(experiment, task_id, score, data) — per-task results from traces (data = the raw JSON line)
+- tasks(id, experiment, task_id, score, file, line, data) — one row per task from each finished experiment's out/traces/*.jsonl (at most 100,000 per experiment): score REAL (NULL if the record has none), file and line = where the record is (read_file it for the whole), data = the record's JSON, e.g. json_extract(data, '$.output'). A record over 64 KiB is cut and marked: data then holds its small top-level fields plus "truncated": {"bytes": <full length>, "head": <its start>}; find such rows with json_extract(data, '$.truncated') IS NOT NULL (the runner marks records over 256 KiB the same way in the trace file itself)
+- task_text(data) — FTS5 full text of tasks.data, rowid = tasks.id: SELECT t.experiment, t.task_id, snippet(task_text, 0, '[', ']', '…', 12) FROM task_text JOIN tasks t ON t.id = task_text.rowid WHERE task_text MATCH 'timeout' LIMIT 20; to search within some experiments' tasks, filter tasks first: SELECT task_id FROM tasks WHERE experiment = 7 AND score = 0 AND id IN (SELECT rowid FROM task_text WHERE task_text MATCH '"not found"')
 - documents(experiment, path, content) — FTS5 full text of each finished experiment's proposal.json, diff.patch and run.log; search with WHERE documents MATCH 'word' and show hits with snippet(documents, 2, '[', ']', '…', 12)
-Example: SELECT e.id, e.description, m.value FROM experiments e JOIN metrics m ON m.experiment = e.id WHERE m.name = 'peak_vram_mb' ORDER BY m.value`,
+Examples: SELECT e.id, e.description, m.value FROM experiments e JOIN metrics m ON m.experiment = e.id WHERE m.name = 'peak_vram_mb' ORDER BY m.value
+Tasks the last three candidates all failed that the best (latest kept) passed, pass = score >= 1: ${FAILED_BY_LAST_THREE}`,
   diff: 'Show the code difference between two experiments\' commits (unified diff), e.g. from 3 to 17, or from "ratchet" (the current best) to 17. Long diffs are paged with offset.',
 } as const;
 

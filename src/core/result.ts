@@ -15,6 +15,18 @@ export const RunnerIdentity = z.object({
 });
 export type RunnerIdentity = z.infer<typeof RunnerIdentity>;
 
+/** What a harness run left in `$AUTOOPT_OUT/traces/*.jsonl`, after the runner checked it. */
+export const TraceSummary = z.object({
+  files: z.int().min(0),
+  /** Records, one per task. */
+  tasks: z.int().min(0),
+  /** Bytes of the trace files as kept, after oversized records were cut. */
+  bytes: z.int().min(0),
+  /** Records over the runner's cap, rewritten as marked, cut records (`"truncated": {…}`). */
+  truncated: z.int().min(0),
+});
+export type TraceSummary = z.infer<typeof TraceSummary>;
+
 /** `result.json`: what one experiment run produced. Versioned; written by the runner, read by the engine and the App. */
 export const Result = z.object({
   version: z.literal(1),
@@ -41,5 +53,7 @@ export const Result = z.object({
   log_tail: z.string(),
   locked_hashes: z.record(z.string(), z.string()),
   runner: RunnerIdentity,
+  /** Harness mode: the traces of an `ok` run. */
+  traces: TraceSummary.optional(),
 });
 export type Result = z.infer<typeof Result>;

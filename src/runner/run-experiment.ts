@@ -1,9 +1,10 @@
 import { mkdir, rm } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { formatDuration } from "../config/index.ts";
-import { type Metrics, Result, type RunStatus } from "../core/result.ts";
+import { type Metrics, Result, type RunStatus, type TraceSummary } from "../core/result.ts";
 import { CappedLog } from "./capped-log.ts";
 import { checkCandidate } from "./check-candidate.ts";
+import { checkTraces } from "./check-traces.ts";
 import { cleanEnv } from "./clean-env.ts";
 import { describeEnd } from "./describe-end.ts";
 import { type GitRepo, gitEnv } from "./git-cli.ts";
@@ -36,6 +37,7 @@ interface Verdict {
   metrics: Metrics;
   ignored_metrics: Metrics;
   evaluate_s?: number;
+  traces?: TraceSummary;
 }
 
 /** The part of result.json that depends on how the run went. */
@@ -148,7 +150,18 @@ async function runAndJudge(
   const verdict = cfg.evaluate
     ? await evaluate(ctx, cfg.evaluate, reported, required)
     : judgeRunMetrics(reported, required);
-  return { ...verdict, ...exit };
+  return { ...(await withTraces(ctx, verdict)), ...exit };
+}
+
+/**
+ * Harness mode: an otherwise ok run must also leave per-task traces the proposer can read; the
+ * check runs last, after the evaluator, since either may write them.
+ */
+async function withTraces(ctx: RunContext, verdict: Verdict): Promise<Verdict> {
+  if (ctx.opts.config.mode !== "harness" || verdict.status !== "ok") return verdict;
+  const check = await checkTraces(ctx.paths.outDir);
+  if (check.ok) return { ...verdict, traces: check.summary };
+  return { ...verdict, status: "crash", reason: check.reason };
 }
 
 /**
