@@ -1,3 +1,6 @@
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+
 /**
  * What the App's server needs from its environment, checked before Probot starts so that a
  * missing or wrong variable is named, with where to find its value, instead of surfacing later
@@ -92,4 +95,14 @@ function proxyProblems(url: string | undefined): string[] {
   return [
     `WEBHOOK_PROXY_URL is ${JSON.stringify(url)}, not a URL: give the channel URL, e.g. https://smee.io/AbC123`,
   ];
+}
+
+/**
+ * The folder under which the App caches each session's archive (proposals, diffs, run logs and
+ * traces) for the LLM proposer's tools: `AUTOOPT_ARCHIVE_DIR`, else `autoopt-app-archive` in the
+ * system's temporary folder. A cache: deleting it loses nothing the ledger branch does not keep.
+ */
+export function archiveDirOf(env: Env, temporary: string = tmpdir()): string {
+  const dir = env.AUTOOPT_ARCHIVE_DIR?.trim();
+  return dir ? resolve(dir) : join(temporary, "autoopt-app-archive");
 }

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { parseEnv } from "node:util";
 import { type ApplicationFunction, run } from "probot";
 import { createApp } from "./app.ts";
-import { AppEnvError, readAppEnv } from "./app-env.ts";
+import { AppEnvError, archiveDirOf, readAppEnv } from "./app-env.ts";
 import { proposerFor } from "./app-proposer.ts";
 import { reconcileInstallations } from "./reconcile-installations.ts";
 import { GitHubSessions } from "./session/github-sessions.ts";
@@ -26,6 +26,7 @@ const autoopt: ApplicationFunction = (app, options) => {
     proposerFor: proposerFor(process.env, log),
     clock: Date.now,
     log,
+    archiveDir: archiveDirOf(process.env),
   });
   const work = new WorkQueue(log);
   createApp({ sessions: github, log, queue: work })(app, options);

@@ -3,7 +3,7 @@ import nock from "nock";
 import { Probot } from "probot";
 import { describe, expect, it, vi } from "vitest";
 import { parse } from "yaml";
-import { AppEnvError, readAppEnv } from "../../src/app/app-env.ts";
+import { AppEnvError, archiveDirOf, readAppEnv } from "../../src/app/app-env.ts";
 import { proposerFor } from "../../src/app/app-proposer.ts";
 import { reconcileInstallations } from "../../src/app/reconcile-installations.ts";
 import { loadConfig } from "../../src/config/index.ts";
@@ -104,6 +104,17 @@ describe("readAppEnv", () => {
     }
     throw new Error("expected an AppEnvError");
   }
+});
+
+describe("archiveDirOf", () => {
+  it("caches session archives in AUTOOPT_ARCHIVE_DIR, else in the temporary folder", () => {
+    expect(archiveDirOf({ AUTOOPT_ARCHIVE_DIR: "/var/cache/autoopt" }, "/tmp")).toBe(
+      "/var/cache/autoopt",
+    );
+    expect(archiveDirOf({}, "/tmp")).toBe("/tmp/autoopt-app-archive");
+    expect(archiveDirOf({ AUTOOPT_ARCHIVE_DIR: " " }, "/tmp")).toBe("/tmp/autoopt-app-archive");
+    expect(archiveDirOf({ AUTOOPT_ARCHIVE_DIR: "cache" }, "/tmp")).toBe(`${process.cwd()}/cache`);
+  });
 });
 
 describe("reconcileInstallations", () => {

@@ -1,4 +1,5 @@
 import { type Action, experiment, nextActions, type Proposed } from "../../core/index.ts";
+import { archiveFailedProposal, archiveProposal } from "./archive-writes.ts";
 import { dispatchExperiment } from "./dispatch-experiment.ts";
 import { dispatchHeldout } from "./heldout-runs.ts";
 import type { SessionContext } from "./session-context.ts";
@@ -59,6 +60,7 @@ async function propose(ctx: SessionContext): Promise<void> {
     const message = proposal.description;
     const sha = await ctx.forge.commitCandidate({ experiment: n, parent, files, message });
     ctx.proposing.remember(sha, outcome);
+    await archiveProposal(ctx, n, outcome, sha);
     return start(ctx, {
       kind: "candidate",
       sha,
@@ -71,6 +73,7 @@ async function propose(ctx: SessionContext): Promise<void> {
     });
   }
   const tokens = outcome.tokens ? { tokens: outcome.tokens } : {};
+  await archiveFailedProposal(ctx, ctx.state.experiments.length + 1, outcome);
   ctx.record({ type: "proposal_failed", at: ctx.now(), reason: outcome.reason, ...tokens });
   if (outcome.type === "done")
     ctx.record({ type: "stopped", at: ctx.now(), reason: outcome.reason });

@@ -9,6 +9,7 @@ import {
   ProposalFailedError,
   type Proposer,
 } from "../../proposer/index.ts";
+import type { OpenTools } from "./proposal-tools.ts";
 
 interface HeadFiles {
   head: string;
@@ -21,11 +22,25 @@ export type ProposalOutcome =
   | { type: "made"; proposal: Proposal; hash: string; parent: string }
   | NoProposal;
 
+export interface AppProposingOptions {
+  forge: Forge;
+  proposer: Proposer;
+  config: Config;
+  settings: Settings;
+  /** The archive tools over the session's cache, opened for one proposal (none: no tools). */
+  toolsFor?: (
+    state: SessionState,
+    files: ReadonlyMap<string, string>,
+  ) => Promise<OpenTools | undefined>;
+  /** An earlier experiment's diff from the cache, read before asking GitHub. */
+  cachedDiff?: (experiment: number) => Promise<string | undefined>;
+}
+
 /**
  * The App's counterpart of the engine's Proposing: the context comes from the ratchet head's
- * files read through the forge, and nothing is archived on disk. App sessions give proposers no
- * archive tools for now (the traces live in run artifacts, not in a local SQLite index); the
- * diff of an earlier experiment is read from GitHub on demand.
+ * files read through the forge. With an archive cache (see SessionArchive) the proposer gets the
+ * same read-only tools as a local session, over what this process cached; the diff of an
+ * earlier experiment comes from the cache, else from GitHub.
  */
 export class AppProposing {
   private readonly forge: Forge;
@@ -33,12 +48,16 @@ export class AppProposing {
   private readonly config: Config;
   private readonly settings: Settings;
   private readonly scope: ProposalScope;
+  private readonly toolsFor: AppProposingOptions["toolsFor"];
+  private readonly cachedDiff: AppProposingOptions["cachedDiff"];
   private atHead: HeadFiles | undefined;
   /** Files of the candidates committed on the current head, by commit, for when one is kept. */
   private readonly candidates = new Map<string, HeadFiles>();
 
-  constructor(options: { forge: Forge; proposer: Proposer; config: Config; settings: Settings }) {
+  constructor(options: AppProposingOptions) {
     this.forge = options.forge;
+    this.toolsFor = options.toolsFor;
+    this.cachedDiff = options.cachedDiff;
     this.proposer = options.proposer;
     this.config = options.config;
     this.settings = options.settings;
@@ -66,7 +85,13 @@ export class AppProposing {
     const context = this.context(state, { files, program }, (changed) =>
       tried.has(hashOf(changed)),
     );
-    const proposal = await this.proposer.propose(context);
+    const tools = await this.toolsFor?.(state, files);
+    let proposal: Proposal | undefined;
+    try {
+      proposal = await this.proposer.propose(tools ? { ...context, tools: tools.box } : context);
+    } finally {
+      tools?.close();
+    }
     if (proposal === undefined)
       return { type: "done", reason: `the ${this.proposer.kind} proposer has nothing new to try` };
     this.scope.check(proposal, files, this.proposer.kind);
@@ -130,6 +155,8 @@ export class AppProposing {
   private async diffOf(state: SessionState, n: number): Promise<string | undefined> {
     const x = experiment(state, n);
     if (!x || x.sha === x.parent) return undefined;
+    const cached = await this.cachedDiff?.(n);
+    if (cached !== undefined) return cached;
     return this.forge.diff(x.parent, x.sha).catch(() => undefined);
   }
 

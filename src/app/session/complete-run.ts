@@ -1,4 +1,5 @@
 import { experiment } from "../../core/index.ts";
+import { artifactKeeper } from "./archive-writes.ts";
 import { concludeRun } from "./conclude-run.ts";
 import { dispatchExperiment, markDispatched } from "./dispatch-experiment.ts";
 import { findRun, ranOtherWorkflow } from "./dispatch-run.ts";
@@ -34,7 +35,9 @@ export async function completeRun(ctx: SessionContext, n: number, run: FinishedR
   // Dispatched without run details (HTTP 204), or recorded by a process that stopped before writing it.
   if (!x.dispatch) markDispatched(ctx, n, run.runId, run.htmlUrl);
   const target = { experiment: experimentId(n), sha: x.sha };
-  await concludeRun(ctx, n, await runSummary(ctx, target, run));
+  const summary = await runSummary(ctx, target, run, artifactKeeper(ctx, n));
+  ctx.archive?.markHandled(n);
+  await concludeRun(ctx, n, summary);
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { Config } from "../../config/index.ts";
 import type { SessionState } from "../../core/index.ts";
 import type { Proposer } from "../../proposer/index.ts";
+import { ArchiveCache } from "../archive/archive-cache.ts";
 import type { StartCommand } from "../commands/command.ts";
 import type {
   IssueRef,
@@ -37,6 +38,11 @@ export interface GitHubSessionsOptions {
   /** Milliseconds since the epoch; sessions never read the clock themselves. */
   clock: () => number;
   log: SessionLog;
+  /**
+   * Where each session's archive is cached for the LLM proposer's tools (src/app/app-env.ts
+   * reads it from AUTOOPT_ARCHIVE_DIR). Without it proposers get no tools.
+   */
+  archiveDir?: string;
 }
 
 /** A command's issue, with who typed it when the caller knows. */
@@ -54,9 +60,12 @@ export class GitHubSessions implements SessionService {
   private readonly o: GitHubSessionsOptions;
   private readonly queue: SessionQueue;
   private readonly contexts = new Map<string, Promise<SessionContext>>();
+  private readonly archive: ArchiveCache | undefined;
 
   constructor(options: GitHubSessionsOptions) {
     this.o = options;
+    this.archive =
+      options.archiveDir === undefined ? undefined : new ArchiveCache(options.archiveDir);
     this.queue = new SessionQueue((key, error) =>
       options.log.error(`autoopt session ${key}: ${String(error)}`),
     );
@@ -169,7 +178,8 @@ export class GitHubSessions implements SessionService {
           at: ctx.now(),
           reason: `promoted: PR #${event.number} merged`,
         });
-        ctx.record({ type: "meta", at: ctx.now(), closed: true });
+        // Nothing proposes in a closed session: its cached archive goes once that is written.
+        ctx.record({ type: "meta", at: ctx.now(), closed: true }, () => ctx.dropArchive());
         return;
       }
       const note = `promotion PR #${event.number} was closed without merging; the session is unchanged, and \`/autoopt promote\` reopens it`;
@@ -243,6 +253,7 @@ export class GitHubSessions implements SessionService {
       proposerFor,
       clock,
       log,
+      ...(this.archive ? { archive: this.archive } : {}),
     });
   }
 }

@@ -16,26 +16,58 @@ export interface RunTarget {
   sha: string;
 }
 
+/** A run's artifact, fetched: its zip and valid result.json, or why there is none. */
+export type FetchedArtifact =
+  | { type: "ok"; result: Result; zip: Uint8Array }
+  | { type: "missing" | "expired"; name: string }
+  | { type: "invalid"; problem: string };
+
+/**
+ * Downloads the artifact of run `runId` started for `x` and reads its result.json, which must be
+ * that run's: a result of another experiment or commit is never taken for this one's.
+ */
+export async function fetchArtifact(
+  ctx: SessionContext,
+  x: RunTarget,
+  runId: number,
+): Promise<FetchedArtifact> {
+  const name = artifactName(ctx.session, x.experiment);
+  const artifact = (await ctx.api.artifacts(runId, name)).find((a) => a.name === name);
+  if (!artifact) return { type: "missing", name };
+  if (artifact.expired) return { type: "expired", name };
+  const zip = await ctx.api.downloadArtifact(artifact.id);
+  const result = readResult(zip, name);
+  if (typeof result === "string") return { type: "invalid", problem: result };
+  const mismatch = identityProblem(result, ctx.session, x);
+  if (mismatch) return { type: "invalid", problem: `result.json is not valid: ${mismatch}` };
+  return { type: "ok", result, zip };
+}
+
 /**
  * What the run started for `x` came to: its result.json from the run's artifact, or a crash that
  * says why there is none. A run that failed without uploading (the upload failed, the job was
- * cancelled or timed out) is a crash, never a discard: nothing was measured.
+ * cancelled or timed out) is a crash, never a discard: nothing was measured. `keep` receives
+ * the artifact of a run whose result is this run's (to cache it for the proposer).
  */
 export async function runSummary(
   ctx: SessionContext,
   x: RunTarget,
   run: CompletedRun,
+  keep?: (zip: Uint8Array) => Promise<void>,
 ): Promise<RunSummary> {
-  const name = artifactName(ctx.session, x.experiment);
-  const artifact = (await ctx.api.artifacts(run.runId, name)).find((a) => a.name === name);
-  if (!artifact) return crashed(noArtifact(run, name));
-  if (artifact.expired)
-    return crashed(`the artifact ${name} expired before autoopt read it; see ${run.htmlUrl}`);
-  const result = readResult(await ctx.api.downloadArtifact(artifact.id), name);
-  if (typeof result === "string") return crashed(`${result}; see ${run.htmlUrl}`);
-  const mismatch = identityProblem(result, ctx.session, x);
-  if (mismatch) return crashed(`result.json is not valid: ${mismatch}; see ${run.htmlUrl}`);
-  return summaryOf(result);
+  const fetched = await fetchArtifact(ctx, x, run.runId);
+  switch (fetched.type) {
+    case "missing":
+      return crashed(noArtifact(run, fetched.name));
+    case "expired":
+      return crashed(
+        `the artifact ${fetched.name} expired before autoopt read it; see ${run.htmlUrl}`,
+      );
+    case "invalid":
+      return crashed(`${fetched.problem}; see ${run.htmlUrl}`);
+  }
+  await keep?.(fetched.zip);
+  return summaryOf(fetched.result);
 }
 
 function noArtifact(run: CompletedRun, name: string): string {

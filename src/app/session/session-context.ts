@@ -11,8 +11,11 @@ import {
 } from "../../core/index.ts";
 import { GitHubForge, LedgerBranch } from "../../forge/github/index.ts";
 import type { Proposer } from "../../proposer/index.ts";
+import type { ArchiveCache } from "../archive/archive-cache.ts";
+import type { SessionArchive } from "../archive/session-archive.ts";
 import { AppProposing } from "./app-proposing.ts";
 import { recordedConfig } from "./effective-config.ts";
+import { openProposalTools } from "./proposal-tools.ts";
 import { SessionApi } from "./session-api.ts";
 import type { SessionClient } from "./session-client.ts";
 import { apiRequests, renderLedgerFiles } from "./session-json.ts";
@@ -32,6 +35,8 @@ export interface SessionContextOptions {
   proposerFor: (config: Config) => Proposer;
   clock: () => number;
   log: SessionLog;
+  /** Where session archives are cached for the LLM proposer's tools; none without. */
+  archive?: ArchiveCache;
 }
 
 /**
@@ -65,7 +70,13 @@ export class SessionContext {
   private pending: LedgerEvent[] = [];
   private deferred: LedgerEvent[] = [];
   private afterFlush: (() => Promise<void>)[] = [];
-  private loaded: { key: string; config: Config; proposing: AppProposing } | undefined;
+  private loaded:
+    | { key: string; config: Config; proposing: AppProposing; archive?: SessionArchive }
+    | undefined;
+  /** This session's folder in the archive cache, whichever proposer it has. */
+  private readonly cache: SessionArchive | undefined;
+  /** The events on the ledger branch as of the last sync, plus those this process wrote since. */
+  private written: LedgerEvent[] = [];
 
   constructor(o: SessionContextOptions) {
     this.clock = o.clock;
@@ -81,6 +92,7 @@ export class SessionContext {
     this.owner = o.owner;
     this.repo = o.repo;
     this.session = o.session;
+    this.cache = o.archive?.session(o.owner, o.repo, o.session);
   }
 
   /** The session has a ledger: it was started (by anyone). */
@@ -105,6 +117,24 @@ export class SessionContext {
     return this.prepared().proposing;
   }
 
+  /**
+   * The session's archive cache, kept only for a proposer that reads it (the LLM one): where
+   * proposals and run artifacts are written for its tools.
+   */
+  get archive(): SessionArchive | undefined {
+    return this.prepared().archive;
+  }
+
+  /** Every event of the session as this process knows it, written or not. */
+  ledgerEvents(): LedgerEvent[] {
+    return [...this.written, ...this.deferred, ...this.pending];
+  }
+
+  /** Deletes the session's archive cache (once the session is closed for good). */
+  async dropArchive(): Promise<void> {
+    await this.cache?.remove();
+  }
+
   /** API requests made for this session: those the ledger recorded, plus this process's since. */
   get apiRequests(): number {
     return (this.recordedBefore ?? 0) + this.made;
@@ -126,6 +156,7 @@ export class SessionContext {
     await this.flush();
     const { events } = await this.ledger.load();
     let state = replay(events);
+    this.written = [...events];
     this.recordedBefore ??= apiRequests(state) ?? 0;
     this.deferred = this.deferred.filter((e) => stillNews(state, e));
     for (const event of this.deferred) state = applyEvent(state, event);
@@ -161,6 +192,7 @@ export class SessionContext {
   async flush(): Promise<void> {
     if (this.pending.length === 0) return;
     await this.ledger.append([...this.deferred, ...this.pending], renderLedgerFiles);
+    this.written.push(...this.deferred, ...this.pending);
     this.deferred = [];
     this.pending = [];
     const effects = this.afterFlush;
@@ -193,13 +225,20 @@ export class SessionContext {
     const config = recordedConfig(raw, this.session);
     const proposer = this.proposerFor(config);
     const forge = this.forge;
+    const archive = proposer.kind === "llm" ? this.cache : undefined;
     const proposing = new AppProposing({
       forge,
       proposer,
       config,
       settings: settingsFromConfig(config),
+      ...(archive
+        ? {
+            toolsFor: (state, files) => openProposalTools(this, archive, state, files),
+            cachedDiff: (n) => archive.readDiff(n),
+          }
+        : {}),
     });
-    this.loaded = { key, config, proposing };
+    this.loaded = { key, config, proposing, ...(archive ? { archive } : {}) };
     return this.loaded;
   }
 }

@@ -55,17 +55,24 @@ export interface App {
   sessionLog: string[];
 }
 
+/** What main.ts reads from the environment: the proposer's key and the archive cache's folder. */
+export interface BootOptions {
+  env?: Readonly<Record<string, string>>;
+  archiveDir?: string;
+}
+
 /** The App as src/app/main.ts wires it (sessions on GitHub through the installation's Octokit). */
-export async function boot(): Promise<App> {
+export async function boot({ env = {}, archiveDir }: BootOptions = {}): Promise<App> {
   const log = new RecordingLog();
   const sessionLog: string[] = [];
   const note = (level: string) => (message: string) => sessionLog.push(`${level}: ${message}`);
   const probot = new Probot({ appId: 1, privateKey, logLevel: "fatal", Octokit: QuietOctokit });
   const sessions = new GitHubSessions({
     octokitFor: (installationId) => probot.auth(installationId),
-    proposerFor: proposerFor({}, log),
+    proposerFor: proposerFor(env, log),
     clock: Date.now,
     log: { info: note("info"), warn: note("warn"), error: note("error") },
+    ...(archiveDir === undefined ? {} : { archiveDir }),
   });
   const queue = new WorkQueue(log);
   await probot.load(createApp({ sessions, log, queue }));
@@ -77,20 +84,30 @@ export class FullLoop {
   readonly repo: GitBackedRepo;
   readonly people: People;
   readonly root: string;
+  /** AUTOOPT_ARCHIVE_DIR of the App, kept across a restart as a host's disk would be. */
+  readonly archiveDir: string;
   app: App;
   deliveries = 0;
   private readonly uninstall: () => void;
 
   private constructor(root: string, repo: GitBackedRepo, people: People, app: App) {
     this.root = root;
+    this.archiveDir = join(root, "archive");
     this.repo = repo;
     this.people = people;
     this.app = app;
     this.uninstall = installFakeGitHub(repo, people);
   }
 
-  /** `files` are committed on main beside train.py and the config (e.g. a held-out evaluator). */
-  static async create(config: string, files: Record<string, string> = {}): Promise<FullLoop> {
+  /**
+   * `files` are committed on main beside train.py and the config (e.g. a held-out evaluator);
+   * `env` is the App's environment (e.g. the proposer's key).
+   */
+  static async create(
+    config: string,
+    files: Record<string, string> = {},
+    env: Readonly<Record<string, string>> = {},
+  ): Promise<FullLoop> {
     const root = mkdtempSync(join(tmpdir(), "autoopt-full-loop-"));
     const repo = new GitBackedRepo(join(root, "origin"));
     const main = repo.commitFiles(
@@ -100,7 +117,8 @@ export class FullLoop {
     );
     repo.refs.set("heads/main", main);
     const people: People = { roles: new Map([[COMMENTER, "admin"]]), reactions: [] };
-    return new FullLoop(root, repo, people, await boot());
+    const app = await boot({ env, archiveDir: join(root, "archive") });
+    return new FullLoop(root, repo, people, app);
   }
 
   /** Removes the fake GitHub (nock.cleanAll) and the temporary repository. */

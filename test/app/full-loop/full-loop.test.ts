@@ -162,7 +162,7 @@ describe("the whole loop: comment → dispatch → action on a real checkout →
     if (baseline === undefined) throw new Error("no baseline was dispatched");
     // The run finishes while the App is down: its webhook is never delivered.
     await current().execute(baseline);
-    current().app = await boot();
+    current().app = await boot({ archiveDir: current().archiveDir });
     await current().app.sessions.reconcile(OWNER, REPO, INSTALLATION_ID);
     await settle();
     expect(finished().map((f) => f.decision.outcome)).toEqual(["baseline"]);

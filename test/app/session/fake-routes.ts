@@ -10,12 +10,16 @@ export interface Call {
   params: Record<string, string>;
   query: Record<string, string>;
   body: unknown;
+  /** The Accept header: `application/vnd.github.v3.diff` asks for a diff instead of JSON. */
+  accept: string;
 }
 
 export interface Reply {
   status: number;
   body?: unknown;
   headers?: Record<string, string>;
+  /** A text answer in another media type (a diff), sent as it is. */
+  text?: { content: string; type: string };
 }
 
 export interface Route {
@@ -87,7 +91,8 @@ async function answer(repo: FakeRepo, routes: Compiled[], req: Request): Promise
       if (body !== undefined) checkRequest(route.method, route.template, body);
       repo.seen.push({ method: req.method, template: route.template, path: url.pathname });
       const query = Object.fromEntries(url.searchParams);
-      return send(route, route.handle({ params, query, body }));
+      const accept = req.headers.get("accept") ?? "";
+      return send(route, route.handle({ params, query, body, accept }));
     }
     repo.unexpected.push(`${where}: no such route in the fake`);
   } catch (error) {
@@ -99,6 +104,8 @@ async function answer(repo: FakeRepo, routes: Compiled[], req: Request): Promise
 const JSON_TYPE = { "content-type": "application/json; charset=utf-8" };
 
 function send(route: Route, reply: Reply): Answer {
+  if (reply.text !== undefined)
+    return [reply.status, reply.text.content, { "content-type": reply.text.type }];
   if (reply.body === undefined) {
     if (reply.headers === undefined) return [reply.status];
     return [reply.status, "", reply.headers];

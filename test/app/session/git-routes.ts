@@ -43,8 +43,15 @@ export function gitRoutes(repo: FakeRepo): Route[] {
       return { status: 204 };
     }),
     ...objectRoutes(repo),
-    route("get", `${P}/compare/{basehead}`, ({ params }) => {
+    route("get", `${P}/compare/{basehead}`, ({ params, accept }) => {
       const [base = "", head = ""] = (params.basehead ?? "").split("...");
+      if (/\bdiff\b/.test(accept)) {
+        const content = unifiedDiff(repo, base, head);
+        return {
+          status: 200,
+          text: { content, type: "application/vnd.github.diff; charset=utf-8" },
+        };
+      }
       return ok(compare(repo, base, head));
     }),
   ];
@@ -75,6 +82,36 @@ function compare(repo: FakeRepo, base: string, head: string) {
         : ("added" as const),
     }));
   return comparison(base, head, status, files);
+}
+
+/**
+ * `git diff base head` as GitHub's diff media type gives it, each changed file as one hunk
+ * (enough for the App, which shows diffs and never applies them).
+ */
+function unifiedDiff(repo: FakeRepo, base: string, head: string): string {
+  const before = repo.treeOf(base);
+  const after = repo.treeOf(head);
+  const paths = [...new Set([...before.keys(), ...after.keys()])].sort();
+  const lines = (entry: Entry | undefined) => {
+    const text = entry === undefined ? "" : (repo.blobs.get(entry.sha) ?? "");
+    return text === "" ? [] : text.replace(/\n$/, "").split("\n");
+  };
+  return paths
+    .filter((path) => before.get(path)?.sha !== after.get(path)?.sha)
+    .map((path) => {
+      const old = lines(before.get(path));
+      const now = lines(after.get(path));
+      return [
+        `diff --git a/${path} b/${path}`,
+        `--- ${before.has(path) ? `a/${path}` : "/dev/null"}`,
+        `+++ ${after.has(path) ? `b/${path}` : "/dev/null"}`,
+        `@@ -1,${old.length} +1,${now.length} @@`,
+        ...old.map((l) => `-${l}`),
+        ...now.map((l) => `+${l}`),
+      ].join("\n");
+    })
+    .map((file) => `${file}\n`)
+    .join("");
 }
 
 function mergeBase(repo: FakeRepo, a: string, b: string): string {

@@ -53,10 +53,14 @@ export interface Harness {
   clock: { now: number };
 }
 
-/** A GitHubSessions against the fake, with the search proposer (or another) and a clock the test moves. */
+/**
+ * A GitHubSessions against the fake, with the search proposer (or another) and a clock the test
+ * moves; with `archiveDir`, sessions cache their archives there (as AUTOOPT_ARCHIVE_DIR says).
+ */
 export function harness(
   clock = { now: START },
-  proposer: () => Proposer = () => new SearchProposer(),
+  proposer: (config: Config) => Proposer = () => new SearchProposer(),
+  archiveDir?: string,
 ): Harness {
   const logs: string[] = [];
   const note = (level: string) => (message: string) => logs.push(`${level}: ${message}`);
@@ -65,6 +69,7 @@ export function harness(
     proposerFor: proposer,
     clock: () => clock.now,
     log: { info: note("info"), warn: note("warn"), error: note("error") },
+    ...(archiveDir === undefined ? {} : { archiveDir }),
   });
   return { sessions, logs, clock };
 }
