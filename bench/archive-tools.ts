@@ -3,26 +3,18 @@
 // with the system's `grep -rn` over the same files for comparison. Goal: grep and sql < 100 ms.
 // Writes docs/benchmarks/archive-tools.md.
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { ArchiveIndex, ArchiveTools } from "../src/archive/index.ts";
 import { type LedgerEvent, type RunSummary, replay } from "../src/core/index.ts";
+import { at, picker, seededRandom, write } from "./synthetic.ts";
 
 const EXPERIMENTS = Number(process.env.BENCH_EXPERIMENTS ?? 1000);
 const CALLS = 20;
 
-let seed = 42;
-const random = () => {
-  seed = (seed * 1664525 + 1013904223) >>> 0;
-  return seed / 2 ** 32;
-};
-const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
-const at = (minute: number) => new Date(Date.UTC(2026, 2, 1) + minute * 60_000).toISOString();
-const write = (path: string, text: string) => {
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, text);
-};
+const random = seededRandom(42);
+const pick = picker(random);
 
 const KNOBS = ["MATRIX_LR", "EMBED_LR", "WARMUP_STEPS", "DEPTH", "N_HEADS", "WEIGHT_DECAY"];
 const FAILURES = ["loss is NaN", "CUDA out of memory", "AssertionError: shape mismatch"];

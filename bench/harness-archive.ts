@@ -7,12 +7,13 @@
 // over the same files (goal: no slower), and the runner's trace check. Writes
 // docs/benchmarks/harness-archive.md.
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { availableParallelism, cpus, tmpdir, totalmem } from "node:os";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { ArchiveIndex, ArchiveTools } from "../src/archive/index.ts";
 import { type LedgerEvent, replay } from "../src/core/index.ts";
 import { checkTraces } from "../src/runner/check-traces.ts";
+import { at, picker, seededRandom, write } from "./synthetic.ts";
 
 const TRACE_MB = Number(process.env.AUTOOPT_BENCH_TRACE_MB ?? 1024);
 const EXPERIMENTS = 100;
@@ -20,17 +21,8 @@ const RECORD_BYTES = 5_000;
 const TASKS = Math.max(10, Math.round((TRACE_MB * 2 ** 20) / EXPERIMENTS / RECORD_BYTES));
 const GREP_RUNS = 5;
 
-let seed = 7;
-const random = () => {
-  seed = (seed * 1664525 + 1013904223) >>> 0;
-  return seed / 2 ** 32;
-};
-const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
-const at = (minute: number) => new Date(Date.UTC(2026, 2, 1) + minute * 60_000).toISOString();
-const write = (path: string, text: string) => {
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, text);
-};
+const random = seededRandom(7);
+const pick = picker(random);
 
 // A fixed vocabulary of 50,000 made-up words, drawn with Zipf's law as natural text is: a few
 // words are in nearly every record, most in few. Sentences are drawn once and reused, for speed.

@@ -2,20 +2,21 @@
 // fresh temporary git repository, with the offline search proposer and the deterministic local
 // model. Then the held-out split for the promotion, and the frontier chart.
 import { execFileSync } from "node:child_process";
-import { cpSync, mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { heldoutCommand } from "../src/cli/commands/heldout.ts";
 import { reportCommand } from "../src/cli/commands/report.ts";
 import { runCommand } from "../src/cli/commands/run.ts";
+import { commitExample, copyExample } from "./example-repo.ts";
 
 const root = join(import.meta.dirname, "..");
 const example = join(root, "examples", "harness-spam");
-const dir = mkdtempSync(join(tmpdir(), "autoopt-harness-demo-"));
 const files = ["harness.py", "model.py", "run_harness.py", "score.py", "prepare_data.py"];
-for (const file of [...files, "program.md", "autoopt.yml", "README.md"]) {
-  cpSync(join(example, file), join(dir, file));
-}
+const dir = copyExample(
+  example,
+  [...files, "program.md", "autoopt.yml", "README.md"],
+  "autoopt-harness-demo-",
+);
 console.log(`autoopt harness demo: example copied to ${dir}`);
 console.log("autoopt harness demo: sampling tasks from the SpamAssassin corpus");
 execFileSync(
@@ -23,18 +24,7 @@ execFileSync(
   ["prepare_data.py", "--corpus", join(root, "node_modules", "@stdlib", "datasets-spam-assassin")],
   { cwd: dir, stdio: "inherit" },
 );
-const git = (...args: string[]) => execFileSync("git", args, { cwd: dir, stdio: "ignore" });
-git("init", "-q", "-b", "main");
-git("add", "-A");
-git(
-  "-c",
-  "user.name=autoopt demo",
-  "-c",
-  "user.email=demo@example.com",
-  "commit",
-  "-qm",
-  "harness-spam example",
-);
+commitExample(dir, "harness-spam example");
 
 const controller = new AbortController();
 process.on("SIGINT", () => controller.abort());

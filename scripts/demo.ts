@@ -1,30 +1,20 @@
 // `npm run demo`: a short autoopt session on the bundled tiny-lm example, in a fresh temporary
 // git repository, with the offline search proposer. Prints where the ledger, results.tsv and chart are.
 import { execFileSync } from "node:child_process";
-import { cpSync, mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { reportCommand } from "../src/cli/commands/report.ts";
 import { runCommand } from "../src/cli/commands/run.ts";
+import { commitExample, copyExample } from "./example-repo.ts";
 
 const root = join(import.meta.dirname, "..");
 const example = join(root, "examples", "tiny-lm");
-const dir = mkdtempSync(join(tmpdir(), "autoopt-demo-"));
-for (const file of ["train.py", "prepare.py", "program.md", "autoopt.yml", "README.md"]) {
-  cpSync(join(example, file), join(dir, file));
-}
-const git = (...args: string[]) => execFileSync("git", args, { cwd: dir, stdio: "ignore" });
-git("init", "-q", "-b", "main");
-git("add", "-A");
-git(
-  "-c",
-  "user.name=autoopt demo",
-  "-c",
-  "user.email=demo@example.com",
-  "commit",
-  "-qm",
-  "tiny-lm example",
+const dir = copyExample(
+  example,
+  ["train.py", "prepare.py", "program.md", "autoopt.yml", "README.md"],
+  "autoopt-demo-",
 );
+commitExample(dir, "tiny-lm example");
 
 console.log(`autoopt demo: example copied to ${dir}`);
 console.log("autoopt demo: preparing the Brown corpus split (once; cached under ~/.cache/autoopt)");

@@ -8,4 +8,4 @@ export { LocalExecutor } from "./local-executor.ts";
 export { ProposalScope } from "./proposal-scope.ts";
 export { outcomeOfError } from "./proposing.ts";
 export { SessionLock } from "./session-lock.ts";
-export { type SessionPaths, sessionPaths } from "./session-paths.ts";
+export { type SessionPaths, sessionPaths, sessionPathsAt } from "./session-paths.ts";

@@ -2,7 +2,11 @@ import { join } from "node:path";
 
 /** Where a local session keeps its records: `.autoopt/<session>/` in the repository (git-ignored). */
 export function sessionPaths(repo: string, session: string) {
-  const dir = join(repo, ".autoopt", session);
+  return sessionPathsAt(join(repo, ".autoopt", session));
+}
+
+/** The same layout in any folder (the App keeps a session's archive cache outside a repository). */
+export function sessionPathsAt(dir: string) {
   return {
     dir,
     ledger: join(dir, "ledger.jsonl"),
@@ -13,4 +17,4 @@ export function sessionPaths(repo: string, session: string) {
     worktree: (n: number) => join(dir, "worktrees", `exp-${n}`),
   };
 }
-export type SessionPaths = ReturnType<typeof sessionPaths>;
+export type SessionPaths = ReturnType<typeof sessionPathsAt>;

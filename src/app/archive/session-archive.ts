@@ -1,7 +1,7 @@
 import { lstat, rm } from "node:fs/promises";
 import { join } from "node:path";
 import type { Experiment, LedgerEvent, SessionState } from "../../core/index.ts";
-import { ArchiveWriter, type SessionPaths, writeAtomic } from "../../engine/index.ts";
+import { ArchiveWriter, sessionPathsAt, writeAtomic } from "../../engine/index.ts";
 import { LocalTools } from "../../engine/local-tools.ts";
 import type { Forge } from "../../forge/forge.ts";
 import type { Proposal } from "../../proposer/index.ts";
@@ -39,7 +39,7 @@ export class SessionArchive {
 
   constructor(dir: string) {
     this.dir = dir;
-    this.writer = new ArchiveWriter(cachePaths(dir));
+    this.writer = new ArchiveWriter(sessionPathsAt(dir));
   }
 
   experimentDir(n: number): string {
@@ -128,19 +128,6 @@ export class SessionArchive {
     await rm(this.dir, { recursive: true, force: true });
     this.handled.clear();
   }
-}
-
-/** Where ArchiveWriter puts things, for a folder that is not under a repository's `.autoopt/`. */
-function cachePaths(dir: string): SessionPaths {
-  return {
-    dir,
-    ledger: join(dir, "ledger.jsonl"),
-    resultsTsv: join(dir, "results.tsv"),
-    lock: join(dir, "session.lock"),
-    worktrees: join(dir, "worktrees"),
-    experiment: (n: number) => join(dir, `exp-${n}`),
-    worktree: (n: number) => join(dir, "worktrees", `exp-${n}`),
-  };
 }
 
 async function isFile(path: string): Promise<boolean> {
