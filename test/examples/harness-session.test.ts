@@ -86,7 +86,7 @@ describe("a harness session on the SpamAssassin example", () => {
     const counts = await call("sql", {
       query: "SELECT experiment, count(*) AS n FROM tasks GROUP BY experiment ORDER BY experiment",
     });
-    for (const id of ran) expect(counts).toMatch(new RegExp(`\\b${id}\\b.*\\b200\\b`));
+    for (const id of ran) expect(counts).toMatch(new RegExp(`\\b${id}\\b.*\\b380\\b`));
     const discarded = state.experiments.find((e) => e?.outcome === "discard");
     expect(discarded).toBeDefined();
     const lost = await call("sql", {
