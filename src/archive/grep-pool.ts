@@ -83,7 +83,6 @@ export class GrepPool {
   private start(): Slot {
     const worker = new Worker(WORKER_FILE);
     const slot: Slot = { worker };
-    worker.unref();
     worker.on("message", (reply: GrepReply) => {
       const job = slot.job;
       if (!job || job.id !== reply.id) return;
@@ -102,6 +101,9 @@ export class GrepPool {
     };
     worker.on("error", fail);
     worker.on("exit", (code) => fail(new Error(`a grep worker exited with code ${code}`)));
+    // After the listeners: adding a "message" listener refs the worker again, and an idle
+    // worker must not keep the process alive.
+    worker.unref();
     return slot;
   }
 }
