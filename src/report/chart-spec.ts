@@ -14,7 +14,7 @@ import {
   offScaleLayer,
 } from "./chart-layers.ts";
 import { layoutChart } from "./chart-layout.ts";
-import { FONT } from "./chart-style.ts";
+import { chartFrame, FONT } from "./chart-style.ts";
 import type { ChartOptions, ChartPoint } from "./chart-types.ts";
 import { LABEL_TILT, truncateLabel } from "./label-geometry.ts";
 
@@ -73,12 +73,7 @@ export function buildSpec(points: readonly ChartPoint[], options: ChartOptions):
 
   const direction = minimize ? "lower" : "higher";
   return {
-    $schema: "https://vega.github.io/schema/vega-lite/v6.json",
-    width,
-    height,
-    autosize: { type: "fit", contains: "padding" },
-    padding: 12,
-    background: "white",
+    ...chartFrame(width, height),
     title: { text: chartTitle(points), fontSize: 16, offset: 8 },
     config: {
       font: FONT,

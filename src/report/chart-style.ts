@@ -54,3 +54,15 @@ export const LEGEND_SYMBOL = {
   },
   opacity: { value: 1 },
 };
+
+/** The frame every chart shares: the vega-lite version, the size it fits into, a white page. */
+export function chartFrame(width: number, height: number) {
+  return {
+    $schema: "https://vega.github.io/schema/vega-lite/v6.json",
+    width,
+    height,
+    autosize: { type: "fit" as const, contains: "padding" as const },
+    padding: 12,
+    background: "white",
+  };
+}

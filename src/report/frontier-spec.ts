@@ -10,7 +10,7 @@ import {
   paretoFrontier,
   type SessionState,
 } from "../core/index.ts";
-import { COLORS, FONT } from "./chart-style.ts";
+import { COLORS, chartFrame, FONT } from "./chart-style.ts";
 import { domainOf, labelPlacement, placeLabels, plotOf } from "./frontier-labels.ts";
 
 export interface FrontierChartOptions {
@@ -62,12 +62,7 @@ export function frontierSpec(
   const placement = labelPlacement(x, y);
   const labels = placeLabels(line, y, plot, placement);
   return {
-    $schema: "https://vega.github.io/schema/vega-lite/v6.json",
-    width,
-    height,
-    autosize: { type: "fit", contains: "padding" },
-    padding: 12,
-    background: "white",
+    ...chartFrame(width, height),
     title: {
       text: `Pareto frontier: ${line.length} of ${rows.length} commit${rows.length === 1 ? "" : "s"}`,
       subtitle: `${y.name} against ${x.name}; the line joins the commits that no other beats on both`,
