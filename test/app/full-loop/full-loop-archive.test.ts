@@ -3,12 +3,12 @@
 // that artifact as a local session folder, and the model (OpenAI's API, mocked) queries it.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import nock from "nock";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { OWNER, REPO } from "../../forge/github/github-shapes.ts";
 import { completion, scriptModel, submit } from "../../proposer/llm/openai-fixtures.ts";
 import { commentCreated } from "../handlers/comment-payloads.ts";
 import { configYml, FullLoop, runCompleted, SESSION } from "./full-loop-harness.ts";
+import { useFullLoop } from "./use-full-loop.ts";
 
 /** The quadratic train.py, which also writes one trace line per coordinate. */
 const TRACING_TRAIN_PY = `import json, os
@@ -30,29 +30,9 @@ const CONFIG = configYml("{ max_experiments: 1 }").replace(
   "proposer: { kind: llm, model: gpt-4.1-mini }",
 );
 
-let loop: FullLoop | undefined;
-
-beforeEach(async () => {
-  nock.disableNetConnect();
-  loop = await FullLoop.create(
-    CONFIG,
-    { "train.py": TRACING_TRAIN_PY },
-    { OPENAI_API_KEY: "sk-test" },
-  );
-});
-
-afterEach(() => {
-  nock.enableNetConnect();
-  if (loop === undefined) return;
-  loop.dispose();
-  expect(loop.repo.unexpected, "requests the fake GitHub refused").toEqual([]);
-  loop = undefined;
-});
-
-function current(): FullLoop {
-  if (loop === undefined) throw new Error("no loop set up");
-  return loop;
-}
+const current = useFullLoop(() =>
+  FullLoop.create(CONFIG, { "train.py": TRACING_TRAIN_PY }, { OPENAI_API_KEY: "sk-test" }),
+);
 
 describe("the LLM proposer's archive tools on GitHub, end to end", () => {
   it("reads the baseline's traces from the artifact the action uploaded", async () => {

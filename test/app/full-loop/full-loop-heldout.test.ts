@@ -2,12 +2,12 @@
 // commit with split=heldout, the action's own code runs promotion.heldout on real checkouts,
 // and the `workflow_run.completed` webhooks (GitHub's example payloads) bring the results into
 // the promotion pull request, never into the experiments.
-import nock from "nock";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { replay } from "../../../src/core/index.ts";
 import { commentCreated } from "../handlers/comment-payloads.ts";
 import type { FakeRun } from "../session/session-shapes.ts";
 import { configYml, FullLoop, runCompleted, score } from "./full-loop-harness.ts";
+import { useFullLoop } from "./use-full-loop.ts";
 
 /** Scores the checkout's train.py on another quadratic, and proves which split it was run on. */
 const EVAL_PY = `import os, re
@@ -21,25 +21,7 @@ print(f"score: {(x - 2.5) ** 2 + (y - 0.4) ** 2 + 1.5}")
 
 const CONFIG = configYml("{ max_experiments: 2 }", "promotion: { heldout: python3 eval.py }\n");
 
-let loop: FullLoop | undefined;
-
-beforeEach(async () => {
-  nock.disableNetConnect();
-  loop = await FullLoop.create(CONFIG, { "eval.py": EVAL_PY });
-});
-
-afterEach(() => {
-  nock.enableNetConnect();
-  if (loop === undefined) return;
-  loop.dispose();
-  expect(loop.repo.unexpected, "requests the fake GitHub refused").toEqual([]);
-  loop = undefined;
-});
-
-function current(): FullLoop {
-  if (loop === undefined) throw new Error("no loop set up");
-  return loop;
-}
+const current = useFullLoop(() => FullLoop.create(CONFIG, { "eval.py": EVAL_PY }));
 
 function heldoutScore(x: number, y: number): number {
   return (x - 2.5) ** 2 + (y - 0.4) ** 2 + 1.5;

@@ -1,8 +1,7 @@
 // The whole loop, in one process: a comment starts a session through the Probot app, each
 // dispatched run executes the action's own code on a real checkout of the candidate, and its
 // `workflow_run.completed` webhook brings the result back, until the session stops.
-import nock from "nock";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Finished, LedgerEvent } from "../../../src/core/index.ts";
 import { statusMarker } from "../../../src/report/status-marker.ts";
 import { OWNER, REPO } from "../../forge/github/github-shapes.ts";
@@ -18,26 +17,9 @@ import {
   score,
   TRAIN_PY,
 } from "./full-loop-harness.ts";
+import { useFullLoop } from "./use-full-loop.ts";
 
-let loop: FullLoop | undefined;
-
-beforeEach(async () => {
-  nock.disableNetConnect();
-  loop = await FullLoop.create(configYml());
-});
-
-afterEach(() => {
-  nock.enableNetConnect();
-  if (loop === undefined) return;
-  loop.dispose();
-  expect(loop.repo.unexpected, "requests the fake GitHub refused").toEqual([]);
-  loop = undefined;
-});
-
-function current(): FullLoop {
-  if (loop === undefined) throw new Error("no loop set up");
-  return loop;
-}
+const current = useFullLoop(() => FullLoop.create(configYml()));
 
 function deliver(name: string, payload: unknown, id?: string): Promise<void> {
   return current().deliver(name, payload, id);

@@ -1,7 +1,6 @@
 // Two runs in flight, their webhooks arriving out of order and twice, and completions of runs
 // the App never started: what GitHub's at-least-once, unordered delivery can hand the App.
-import nock from "nock";
-import { afterEach, beforeEach, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import type { LedgerEvent } from "../../../src/core/index.ts";
 import { statusMarker } from "../../../src/report/status-marker.ts";
 import { commentCreated, ISSUE } from "../handlers/comment-payloads.ts";
@@ -13,6 +12,7 @@ import {
   runCompletedPayload,
   SESSION,
 } from "./full-loop-harness.ts";
+import { useFullLoop } from "./use-full-loop.ts";
 
 const CONFIG = configYml(
   "{ parallel: 2, max_experiments: 3 }",
@@ -20,25 +20,7 @@ const CONFIG = configYml(
 );
 const RATCHET = `heads/autoopt/${SESSION}/ratchet`;
 
-let loop: FullLoop | undefined;
-
-beforeEach(async () => {
-  nock.disableNetConnect();
-  loop = await FullLoop.create(CONFIG);
-});
-
-afterEach(() => {
-  nock.enableNetConnect();
-  if (loop === undefined) return;
-  loop.dispose();
-  expect(loop.repo.unexpected, "requests the fake GitHub refused").toEqual([]);
-  loop = undefined;
-});
-
-function current(): FullLoop {
-  if (loop === undefined) throw new Error("no loop set up");
-  return loop;
-}
+const current = useFullLoop(() => FullLoop.create(CONFIG));
 
 interface Snapshot {
   what: string;
