@@ -86,26 +86,17 @@ export interface FakePull {
 
 /** `pull-request` (create and update answer with it). */
 export function pullRequest(pr: FakePull) {
-  const base = example("pull-request");
-  return {
-    ...base,
-    ...urls(pr.number),
-    id: pr.number * 1000,
-    number: pr.number,
-    state: pr.state,
-    title: pr.title,
-    body: pr.body,
-    merged: false,
-    // GitHub's own example lists a team whose `type` its schema does not allow.
-    requested_teams: [],
-    head: { ...object(base.head, "pull-request.head"), ref: pr.head },
-    base: { ...object(base.base, "pull-request.base"), ref: pr.base },
-  };
+  return { ...pullShape("pull-request", pr), merged: false };
 }
 
 /** `pull-request-simple`, as GET /pulls lists them. */
 export function pullRequestSimple(pr: FakePull) {
-  const base = example("pull-request-simple");
+  return pullShape("pull-request-simple", pr);
+}
+
+/** GitHub's example of `schema` carrying the fake pull request's fields. */
+function pullShape(schema: "pull-request" | "pull-request-simple", pr: FakePull) {
+  const base = example(schema);
   return {
     ...base,
     ...urls(pr.number),
@@ -114,9 +105,10 @@ export function pullRequestSimple(pr: FakePull) {
     state: pr.state,
     title: pr.title,
     body: pr.body,
+    // GitHub's own example lists a team whose `type` its schema does not allow.
     requested_teams: [],
-    head: { ...object(base.head, "pull-request-simple.head"), ref: pr.head },
-    base: { ...object(base.base, "pull-request-simple.base"), ref: pr.base },
+    head: { ...object(base.head, `${schema}.head`), ref: pr.head },
+    base: { ...object(base.base, `${schema}.base`), ref: pr.base },
   };
 }
 
