@@ -2,6 +2,7 @@ import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
+import { redactor } from "../../src/core/index.ts";
 import { ByteRing, lastLine } from "../../src/runner/byte-ring.ts";
 import { CappedLog } from "../../src/runner/capped-log.ts";
 import { removeTempDirs, tempDir } from "./fixtures.ts";
@@ -76,5 +77,43 @@ describe("CappedLog", () => {
     expect(log.recentText()).toHaveLength(2000);
     expect(log.recentText().endsWith("xend")).toBe(true);
     log.close();
+  });
+
+  it("redacts a secret written whole, split across writes, or split inside a UTF-8 character", () => {
+    const secret = "sk-live-ÄÖÜ-0123456789";
+    const path = join(tempDir(), "run.log");
+    const log = new CappedLog(path, 4096, redactor([secret]));
+    log.write(`key=${secret}\n`);
+    const bytes = Buffer.from(`split ${secret} end\n`);
+    const cut = bytes.indexOf(Buffer.from("Ä")) + 1; // inside the two bytes of Ä
+    log.write(bytes.subarray(0, cut));
+    log.write(bytes.subarray(cut));
+    log.write(`no newline ${secret.slice(0, 9)}`);
+    log.write(secret.slice(9));
+    expect(log.recentText()).not.toContain("0123456789");
+    log.close();
+    const text = readFileSync(path, "utf8");
+    expect(text).toBe("key=[redacted]\nsplit [redacted] end\nno newline [redacted]");
+  });
+
+  it("puts writeLine after output still held back, not inside it", () => {
+    const path = join(tempDir(), "run.log");
+    const log = new CappedLog(path, 4096, redactor(["a-secret-value"]));
+    log.write("partial");
+    log.writeLine("--- evaluator ---");
+    log.close();
+    expect(readFileSync(path, "utf8")).toBe("partial\n--- evaluator ---\n");
+  });
+
+  it("stops at a failed write and throws it on close, naming the log", () => {
+    // /dev/full answers every write with ENOSPC, as a full disk does.
+    const log = new CappedLog("/dev/full", 4096);
+    expect(() => log.write("hello\n")).not.toThrow();
+    expect(() => log.close()).toThrow(
+      expect.objectContaining({
+        message: expect.stringContaining("/dev/full"),
+        cause: expect.objectContaining({ code: "ENOSPC" }),
+      }),
+    );
   });
 });
