@@ -40,9 +40,11 @@ export async function runCommand(spec: CommandSpec): Promise<CommandRun> {
     },
   });
   const stdoutText = stdout.text();
+  // Redacted before lastLine shortens it, which could cut a secret and keep a part of it.
+  const redact = spec.log.redact;
   return {
     ...outcome,
     stdout: stdoutText,
-    lastLine: lastLine(stderr.text()) || lastLine(stdoutText),
+    lastLine: lastLine(redact(stderr.text())) || lastLine(redact(stdoutText)),
   };
 }

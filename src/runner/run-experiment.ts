@@ -1,6 +1,7 @@
 import { mkdir, rm } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { formatDuration } from "../config/index.ts";
+import { type Redactor, redactor, secretValues } from "../core/index.ts";
 import { type Metrics, Result, type RunStatus, type TraceSummary } from "../core/result.ts";
 import { CappedLog } from "./capped-log.ts";
 import { checkCandidate } from "./check-candidate.ts";
@@ -58,7 +59,9 @@ export async function runExperiment(opts: RunOptions): Promise<Result> {
   const paths = await prepareArchive(opts.archiveDir);
   const startedAt = new Date();
   const clock = performance.now();
-  const fields = await runChecked(opts, paths);
+  // The caller's environment holds autoopt's own credentials; none of them may reach the record.
+  const redact = redactor(secretValues(opts.parentEnv, opts.config));
+  const fields = redacted(await runChecked(opts, paths, redact), redact);
   const result = Result.parse({
     version: 1,
     experiment: opts.experiment,
@@ -100,7 +103,16 @@ async function prepareArchive(archiveDir: string): Promise<ArchivePaths> {
   };
 }
 
-async function runChecked(opts: RunOptions, paths: ArchivePaths): Promise<RunFields> {
+function redacted(fields: RunFields, redact: Redactor): RunFields {
+  const reason = fields.reason === undefined ? {} : { reason: redact(fields.reason) };
+  return { ...fields, ...reason, log_tail: redact(fields.log_tail) };
+}
+
+async function runChecked(
+  opts: RunOptions,
+  paths: ArchivePaths,
+  redact: Redactor,
+): Promise<RunFields> {
   const repo: GitRepo = { dir: opts.workdir, env: gitEnv(opts.parentEnv) };
   const check = await checkCandidate(repo, opts.config, opts.baseSha, opts.candidateSha);
   if (!check.ok) return invalid(check.reason, {});
@@ -113,7 +125,7 @@ async function runChecked(opts: RunOptions, paths: ArchivePaths): Promise<RunFie
     session: opts.session,
     split: opts.split,
   });
-  const log = new CappedLog(paths.logFile, opts.config.run.log_limit);
+  const log = new CappedLog(paths.logFile, opts.config.run.log_limit, redact);
   try {
     const verdict = await runAndJudge({ opts, repo, env, log, paths }, locked.hashes);
     return { ...verdict, log_tail: log.recentText() };
