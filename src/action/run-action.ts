@@ -3,6 +3,7 @@ import type { Config } from "../config/index.ts";
 import type { Result } from "../core/result.ts";
 import { heldoutConfig } from "../runner/heldout-config.ts";
 import { runExperiment } from "../runner/run-experiment.ts";
+import { createSandbox, type Sandbox, SandboxUnavailable } from "../sandbox/index.ts";
 import { ActionError } from "./action-error.ts";
 import type { ActionIO } from "./action-io.ts";
 import { experimentParentEnv } from "./experiment-parent-env.ts";
@@ -12,6 +13,7 @@ import { prepareWorkspace, type Workspace } from "./prepare-workspace.ts";
 import type { GpuQuery } from "./query-gpu.ts";
 import { recordResult } from "./record-result.ts";
 import { runnerIdentity } from "./runner-identity.ts";
+import { runnerPlaces } from "./runner-places.ts";
 import type { ArtifactUploader, RetryPolicy } from "./upload-with-retry.ts";
 
 export interface ActionDeps {
@@ -25,6 +27,8 @@ export interface ActionDeps {
   /** Aborted when the job is cancelled: the experiment's process group is killed. */
   signal?: AbortSignal;
   retry?: RetryPolicy;
+  /** How runs are contained; bubblewrap (required unless the config says `none`) when absent. */
+  sandbox?: (config: Config) => Sandbox;
 }
 
 /**
@@ -65,6 +69,16 @@ async function runOnce(
   gpu: GpuQuery,
 ): Promise<Result> {
   if (!gpu.ok) deps.io.warning(`${gpu.reason}; the result will not name this runner's GPU`);
+  const sandbox = (deps.sandbox ?? actionSandbox)(ws.config);
+  if (sandbox.warning) deps.io.warning(sandbox.warning);
+  const places = runnerPlaces(deps.env);
+  const config = {
+    ...ws.config,
+    sandbox: {
+      ...ws.config.sandbox,
+      read_only: [...ws.config.sandbox.read_only, ...places.readOnly],
+    },
+  };
   const parent = experimentParentEnv(deps.env, ws.config);
   if (parent.refused.length > 0) {
     deps.io.warning(
@@ -75,7 +89,7 @@ async function runOnce(
     return await runExperiment({
       workdir: ws.repo.dir,
       archiveDir: archiveDirOf(ws, inputs),
-      config: ws.config,
+      config,
       session: inputs.session,
       experiment: inputs.experiment,
       candidateSha: ws.candidateSha,
@@ -84,11 +98,30 @@ async function runOnce(
       split: inputs.split,
       parentEnv: parent.env,
       runner: runnerIdentity(deps.env, ws.config, gpu.ok ? gpu.gpu : undefined, deps.platform),
+      sandbox,
+      hide: places.hide,
       ...(deps.signal ? { signal: deps.signal } : {}),
       onStart: ({ pid }) => deps.io.info(`started \`${ws.config.run.command}\` (pid ${pid})`),
     });
   } catch (error) {
     throw new Error(`${inputs.experiment} could not be run`, { cause: error });
+  }
+}
+
+/**
+ * On a runner, `auto` means bubblewrap: a shared or persistent runner holds tokens and other
+ * jobs' files, so running uncontained there takes the config saying `containment: none`.
+ */
+function actionSandbox(config: Config): Sandbox {
+  const choice = config.sandbox.containment === "none" ? "none" : "bubblewrap";
+  try {
+    return createSandbox(choice);
+  } catch (error) {
+    if (!(error instanceof SandboxUnavailable)) throw error;
+    throw new ActionError(
+      `${error.message}. On the runner image: sudo apt-get install -y bubblewrap (see docs/runners.md)`,
+      { cause: error },
+    );
   }
 }
 

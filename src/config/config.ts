@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ByteSize } from "./byte-size.ts";
 import { Duration } from "./duration.ts";
 
 const Glob = z.string().min(1, "a glob may not be empty");
@@ -62,6 +63,63 @@ export const RunConfig = z.strictObject({
     .min(4096)
     .default(8 * 1024 * 1024)
     .meta({ description: "Bytes of run.log kept (head and tail)." }),
+  out_limit: ByteSize.default(512 * 2 ** 20).meta({
+    description:
+      "Most bytes a run may leave in $AUTOOPT_OUT; beyond it the run is a crash and its outputs are not kept.",
+  }),
+});
+
+/** The phases of one experiment that may read a declared data path. */
+export const DataPhase = z.enum(["run", "evaluate", "heldout"]);
+export type DataPhase = z.infer<typeof DataPhase>;
+
+export const DataEntry = z.strictObject({
+  path: z.string().trim().min(1).meta({
+    description:
+      "A file or folder: relative to the repository root (a file of the checkout), or absolute, or starting with ~/ or $VAR/ (e.g. ~/.cache/data/val.bin).",
+  }),
+  phases: z
+    .array(DataPhase)
+    .min(1, "list the phases that may read it: run, evaluate, heldout")
+    .meta({
+      description:
+        "Who may read it: run (the experiment command of a search run), evaluate (the evaluator), heldout (held-out runs). Everyone else sees an empty file or folder.",
+    }),
+});
+export type DataEntry = z.infer<typeof DataEntry>;
+
+export const SandboxConfig = z.strictObject({
+  containment: z.enum(["auto", "bubblewrap", "none"]).default("auto").meta({
+    description:
+      "auto: contain every candidate process with bubblewrap, or run uncontained with a warning where it cannot run (locally only; on GitHub auto means bubblewrap). bubblewrap: refuse to run without it. none: run uncontained on purpose.",
+  }),
+  network: z
+    .boolean()
+    .default(false)
+    .meta({ description: "Whether candidate processes may use the network." }),
+  read_only: z.array(z.string().trim().min(1)).default([]).meta({
+    description:
+      "More host paths a run may read although they lie in a hidden place (HOME, the repository): toolchains, model caches. ~/ and $VAR/ are expanded.",
+  }),
+  hide: z.array(z.string().trim().min(1)).default([]).meta({
+    description: "More host paths no candidate process may see.",
+  }),
+  gpus: z
+    .union([
+      z.literal("auto"),
+      z.literal("none"),
+      z.array(z.string().regex(/^\d+$/, "a GPU index such as 0")),
+    ])
+    .default("auto")
+    .meta({
+      description:
+        "GPUs experiments may use: auto (those nvidia-smi lists), none, or a list of indices. Each parallel experiment gets its own.",
+    }),
+  gpus_per_experiment: z.number().int().min(1).default(1),
+  share_gpus: z
+    .boolean()
+    .default(false)
+    .meta({ description: "Let parallel experiments share GPUs when there are too few." }),
 });
 
 export const RatchetRule = z.enum(["primary", "weighted"]);
@@ -183,6 +241,11 @@ export const Config = z
     session: SessionConfig.prefault({}),
     proposer: ProposerConfig.default({ kind: "search", max_changes: 2 }),
     runner: RunnerConfig.prefault({}),
+    sandbox: SandboxConfig.prefault({}),
+    data: z.array(DataEntry).default([]).meta({
+      description:
+        "Data files declared with the phases that may read them; the others see them empty. Undeclared files of the checkout are visible to every phase.",
+    }),
     promotion: z
       .strictObject({
         heldout: z.string().trim().min(1).optional().meta({

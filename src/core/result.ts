@@ -53,6 +53,8 @@ export const Result = z.object({
   log_tail: z.string(),
   locked_hashes: z.record(z.string(), z.string()),
   runner: RunnerIdentity,
+  /** How the run's processes were contained; absent in results written before containment. */
+  containment: z.enum(["bubblewrap", "none"]).optional(),
   /** Harness mode: the traces of an `ok` run. */
   traces: TraceSummary.optional(),
 });

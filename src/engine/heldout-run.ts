@@ -4,6 +4,7 @@ import type { Config } from "../config/index.ts";
 import { mean, type Result, type RunnerIdentity, type SessionState } from "../core/index.ts";
 import { addWorktree, removeWorktree } from "../forge/local/index.ts";
 import { heldoutConfig, runExperiment } from "../runner/index.ts";
+import type { Sandbox } from "../sandbox/index.ts";
 import type { SessionPaths } from "./session-paths.ts";
 
 /** One commit evaluated on both splits. */
@@ -28,6 +29,7 @@ export interface HeldoutOptions {
   state: SessionState;
   env: Readonly<Record<string, string | undefined>>;
   runner: RunnerIdentity;
+  sandbox: Sandbox;
   signal?: AbortSignal;
 }
 
@@ -79,6 +81,8 @@ async function evaluate(
       split: "heldout",
       parentEnv: o.env,
       runner: o.runner,
+      sandbox: o.sandbox,
+      hide: [o.repo],
       ...(o.signal ? { signal: o.signal } : {}),
     });
     return { result };

@@ -4,6 +4,7 @@ import type { Config } from "../config/index.ts";
 import type { Result, RunnerIdentity } from "../core/index.ts";
 import { addWorktree, removeWorktree } from "../forge/local/index.ts";
 import { runExperiment } from "../runner/index.ts";
+import type { Sandbox } from "../sandbox/index.ts";
 import type { ExecuteInput, Executor } from "./executor.ts";
 import type { SessionPaths } from "./session-paths.ts";
 
@@ -15,6 +16,7 @@ export interface LocalExecutorOptions {
   seed: number;
   env: Readonly<Record<string, string | undefined>>;
   runner: RunnerIdentity;
+  sandbox: Sandbox;
 }
 
 /** Runs each experiment in its own git worktree at the candidate commit, then removes the worktree. */
@@ -44,6 +46,10 @@ export class LocalExecutor implements Executor {
         split: "search",
         parentEnv: env,
         runner: this.options.runner,
+        sandbox: this.options.sandbox,
+        // The user's checkout, its .git and the session folder (records, archive, other
+        // experiments' worktrees) all lie inside the repository.
+        hide: [repo],
         signal: input.signal,
         onStart: ({ pid, startedAt }) => {
           // Remembered so that a resume after `kill -9` of autoopt can end a run it left behind.

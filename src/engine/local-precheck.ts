@@ -3,14 +3,15 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import type { Config } from "../config/index.ts";
 import { addWorktree, removeWorktree } from "../forge/local/index.ts";
-import { cleanEnv, runInProcessGroup } from "../runner/index.ts";
+import { cleanEnv, phaseSpec } from "../runner/index.ts";
+import type { Sandbox } from "../sandbox/index.ts";
 
 const PRECHECK_LIMIT_S = 120;
 
 /**
  * The configured pre-check (e.g. `python3 -m py_compile train.py`) on a proposal, in a throwaway
  * worktree at the proposal's parent with its files written in, under the same clean environment
- * and process-group kill as a run. Returns what failed, or undefined.
+ * and sandbox as a run. Returns what failed, or undefined.
  */
 export async function localPrecheck(options: {
   repo: string;
@@ -19,6 +20,7 @@ export async function localPrecheck(options: {
   env: Readonly<Record<string, string | undefined>>;
   parent: string;
   files: ReadonlyMap<string, string>;
+  sandbox: Sandbox;
 }): Promise<string | undefined> {
   const dir = await mkdtemp(join(tmpdir(), "autoopt-precheck-"));
   const workdir = join(dir, "tree");
@@ -35,13 +37,20 @@ export async function localPrecheck(options: {
       session: "precheck",
       split: "search" as const,
     };
+    await mkdir(vars.outDir);
     let output = "";
-    const outcome = await runInProcessGroup({
+    const place = {
+      phase: "run" as const,
+      tree: workdir,
+      outDir: vars.outDir,
+      hide: [options.repo],
+    };
+    const outcome = await options.sandbox.run({
+      ...phaseSpec(options.config, { ...place, parentEnv: options.env }),
       command: options.command,
-      cwd: workdir,
       env: cleanEnv(options.env, options.config, vars),
       limitS: PRECHECK_LIMIT_S,
-      onOutput: (chunk) => {
+      onOutput: (chunk: Buffer) => {
         output = (output + chunk.toString("utf8")).slice(-4000);
       },
     });

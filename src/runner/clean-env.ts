@@ -32,6 +32,8 @@ const ALLOWED = new Set([
   "NVIDIA_VISIBLE_DEVICES",
   "HIP_VISIBLE_DEVICES",
   "OMP_NUM_THREADS",
+  // The runner ends the processes that carry it when the job ends; a leftover must not escape that.
+  "RUNNER_TRACKING_ID",
   "MKL_NUM_THREADS",
 ]);
 

@@ -9,12 +9,7 @@ export {
   parseMetricsJson,
   parseSummaryBlock,
 } from "./parse-metrics.ts";
-export {
-  type GroupCommand,
-  type GroupOutcome,
-  killGroup,
-  runInProcessGroup,
-} from "./process-group.ts";
+export { type PhasePlace, phaseSpec } from "./phase-spec.ts";
 export { type LockedRestore, restoreLockedFiles } from "./restore-locked-files.ts";
 export { runExperiment } from "./run-experiment.ts";
 export type { RunOptions, Split } from "./run-options.ts";

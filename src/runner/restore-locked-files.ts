@@ -27,6 +27,8 @@ export async function restoreLockedFiles(
   repo: GitRepo,
   config: Config,
   baseSha: string,
+  /** The tree to restore into, when it is not the repository's own checkout. */
+  target: string = repo.dir,
 ): Promise<LockedRestore> {
   const hashes: Record<string, string> = {};
   if (config.locked.length === 0) return { ok: true, hashes };
@@ -34,7 +36,7 @@ export async function restoreLockedFiles(
   const entries = (await listTree(repo, baseSha)).filter(
     (e) => e.type === "blob" && isLocked(e.path),
   );
-  const root = await realpath(repo.dir);
+  const root = await realpath(target);
   for (const entry of entries) {
     const content = await runGit(repo, ["cat-file", "blob", entry.oid]);
     const expected = sha256(content);

@@ -1,19 +1,13 @@
+import type { GroupOutcome, Sandbox, SandboxSpec } from "../sandbox/index.ts";
 import { ByteRing, lastLine } from "./byte-ring.ts";
 import type { CappedLog } from "./capped-log.ts";
-import { type GroupOutcome, runInProcessGroup } from "./process-group.ts";
 
 /** Enough stdout for any summary block, however much the command printed before it. */
 const STDOUT_KEPT = 64 * 1024;
 const STDERR_KEPT = 4096;
 
-export interface CommandSpec {
-  command: string;
-  cwd: string;
-  env: Record<string, string>;
-  limitS: number;
+export interface CommandSpec extends Omit<SandboxSpec, "onOutput"> {
   log: CappedLog;
-  signal?: AbortSignal;
-  onSpawn?: (pid: number) => void;
 }
 
 export interface CommandRun extends GroupOutcome {
@@ -23,17 +17,13 @@ export interface CommandRun extends GroupOutcome {
   lastLine: string;
 }
 
-/** Runs one command in its own process group with its output going to the log. */
-export async function runCommand(spec: CommandSpec): Promise<CommandRun> {
+/** Runs one command in the sandbox with its output going to the log. */
+export async function runCommand(sandbox: Sandbox, spec: CommandSpec): Promise<CommandRun> {
   const stdout = new ByteRing(STDOUT_KEPT);
   const stderr = new ByteRing(STDERR_KEPT);
-  const outcome = await runInProcessGroup({
-    command: spec.command,
-    cwd: spec.cwd,
-    env: spec.env,
-    limitS: spec.limitS,
-    ...(spec.signal ? { signal: spec.signal } : {}),
-    ...(spec.onSpawn ? { onSpawn: spec.onSpawn } : {}),
+  const { log: _log, ...sandboxed } = spec;
+  const outcome = await sandbox.run({
+    ...sandboxed,
     onOutput: (chunk, stream) => {
       spec.log.write(chunk);
       (stream === "stdout" ? stdout : stderr).push(chunk);

@@ -1,5 +1,6 @@
 import { mkdir, rm } from "node:fs/promises";
 import { join, resolve } from "node:path";
+import { formatByteSize } from "../config/byte-size.ts";
 import { formatDuration } from "../config/index.ts";
 import { type Redactor, redactor, secretValues } from "../core/index.ts";
 import { type Metrics, Result, type RunStatus, type TraceSummary } from "../core/result.ts";
@@ -8,9 +9,12 @@ import { checkCandidate } from "./check-candidate.ts";
 import { checkTraces } from "./check-traces.ts";
 import { cleanEnv } from "./clean-env.ts";
 import { describeEnd } from "./describe-end.ts";
+import { evaluatorTree } from "./evaluator-tree.ts";
 import { type GitRepo, gitEnv } from "./git-cli.ts";
 import { judgeEvaluatedMetrics, judgeRunMetrics, requiredMetricNames } from "./judge-metrics.ts";
+import { diskUsage, watchSize } from "./out-size.ts";
 import { type MetricsReport, parseMetrics } from "./parse-metrics.ts";
+import { phaseSpec } from "./phase-spec.ts";
 import { readMetricsFile } from "./read-metrics-file.ts";
 import { restoreLockedFiles } from "./restore-locked-files.ts";
 import { runCommand } from "./run-command.ts";
@@ -73,6 +77,7 @@ export async function runExperiment(opts: RunOptions): Promise<Result> {
     started_at: startedAt.toISOString(),
     ended_at: new Date().toISOString(),
     runner: opts.runner,
+    containment: opts.sandbox.containment,
   });
   await writeResult(paths.resultFile, result);
   return result;
@@ -138,31 +143,59 @@ async function runAndJudge(
   ctx: RunContext,
   hashes: Record<string, string>,
 ): Promise<Omit<RunFields, "log_tail">> {
-  const { run: cfg } = ctx.opts.config;
-  const run = await runCommand({
+  const { opts } = ctx;
+  const { run: cfg } = opts.config;
+  const place = phaseSpec(opts.config, {
+    phase: opts.split === "heldout" ? "heldout" : "run",
+    tree: opts.workdir,
+    outDir: ctx.paths.outDir,
+    hide: opts.hide,
+    parentEnv: opts.parentEnv,
+    ...(opts.devices ? { devices: opts.devices } : {}),
+  });
+  const outLimit = new AbortController();
+  let oversized: number | undefined;
+  const stopWatch = watchSize(ctx.paths.outDir, cfg.out_limit, (bytes) => {
+    oversized = bytes;
+    outLimit.abort();
+  });
+  const run = await runCommand(opts.sandbox, {
+    ...place,
     command: cfg.command,
-    cwd: ctx.opts.workdir,
     env: ctx.env,
     limitS: cfg.budget + cfg.grace,
     log: ctx.log,
-    ...(ctx.opts.signal ? { signal: ctx.opts.signal } : {}),
-    onSpawn: (pid) => ctx.opts.onStart?.({ pid, startedAt: new Date() }),
-  });
+    signal: opts.signal ? AbortSignal.any([opts.signal, outLimit.signal]) : outLimit.signal,
+    onSpawn: (pid) => opts.onStart?.({ pid, startedAt: new Date() }),
+  }).finally(stopWatch);
   const exit = {
     exit_code: run.exitCode,
     signal: run.signal,
     locked_hashes: hashes,
     command_s: run.wallS,
   };
+  oversized ??= await overLimit(ctx.paths.outDir, cfg.out_limit);
+  if (oversized !== undefined) {
+    // Kept, an oversized output would be copied into the archive and served to the proposer.
+    await rm(ctx.paths.outDir, { recursive: true, force: true });
+    await mkdir(ctx.paths.outDir);
+    const reason = `the run wrote ${formatByteSize(oversized)} to $AUTOOPT_OUT, over run.out_limit (${formatByteSize(cfg.out_limit)}); its outputs were discarded — raise run.out_limit if the run needs more`;
+    return { status: "crash", reason, metrics: {}, ignored_metrics: {}, ...exit };
+  }
   const limit = `budget + grace (${formatDuration(cfg.budget)} + ${formatDuration(cfg.grace)})`;
   const ended = describeEnd(run, { label: "the command", command: cfg.command, limit });
   if (ended) return { ...ended, metrics: {}, ignored_metrics: {}, ...exit };
   const reported = await readReport(ctx.paths, run.stdout);
-  const required = requiredMetricNames(ctx.opts.config);
+  const required = requiredMetricNames(opts.config);
   const verdict = cfg.evaluate
     ? await evaluate(ctx, cfg.evaluate, reported, required)
     : judgeRunMetrics(reported, required);
   return { ...(await withTraces(ctx, verdict)), ...exit };
+}
+
+async function overLimit(dir: string, limit: number): Promise<number | undefined> {
+  const bytes = await diskUsage(dir);
+  return bytes > limit ? bytes : undefined;
 }
 
 /**
@@ -177,9 +210,10 @@ async function withTraces(ctx: RunContext, verdict: Verdict): Promise<Verdict> {
 }
 
 /**
- * Runs the trusted evaluator after the candidate, from a clean slate: the candidate's own
- * metrics.json is gone and the locked files are restored again, since the command may have
- * rewritten them (or the evaluator itself) while it ran.
+ * Runs the trusted evaluator after the run's sandbox has ended, in a sandbox of its own, on a
+ * fresh tree of the candidate commit with the locked files checked against the base: nothing
+ * the run left in its workdir exists there, and the run's only way to reach the evaluator is
+ * what it wrote to $AUTOOPT_OUT. The candidate's own metrics.json is gone before it starts.
  */
 async function evaluate(
   ctx: RunContext,
@@ -189,22 +223,36 @@ async function evaluate(
 ): Promise<Verdict> {
   const { opts } = ctx;
   await rm(ctx.paths.metricsFile, { recursive: true, force: true });
-  const relocked = await restoreLockedFiles(ctx.repo, opts.config, opts.baseSha);
-  if (!relocked.ok) return invalid(`after the command ran: ${relocked.reason}`, relocked.hashes);
-  ctx.log.writeLine("--- evaluator ---");
-  const run = await runCommand({
-    command,
-    cwd: opts.workdir,
-    env: ctx.env,
-    limitS: opts.config.run.grace,
-    log: ctx.log,
-    ...(opts.signal ? { signal: opts.signal } : {}),
-  });
-  const limit = `grace (${formatDuration(opts.config.run.grace)})`;
-  const ended = describeEnd(run, { label: "evaluator", command, limit });
-  if (ended) return { ...ended, metrics: {}, ignored_metrics: {}, evaluate_s: run.wallS };
-  const report = await readReport(ctx.paths, run.stdout);
-  return { ...judgeEvaluatedMetrics(candidate, report, required), evaluate_s: run.wallS };
+  const tree = opts.evalDir ?? `${opts.workdir}.eval`;
+  try {
+    await evaluatorTree(ctx.repo, opts.candidateSha, tree);
+    const relocked = await restoreLockedFiles(ctx.repo, opts.config, opts.baseSha, tree);
+    if (!relocked.ok) return invalid(`before the evaluator: ${relocked.reason}`, relocked.hashes);
+    ctx.log.writeLine("--- evaluator ---");
+    const place = phaseSpec(opts.config, {
+      phase: opts.split === "heldout" ? "heldout" : "evaluate",
+      tree,
+      outDir: ctx.paths.outDir,
+      hide: [...opts.hide, opts.workdir],
+      parentEnv: opts.parentEnv,
+      ...(opts.devices ? { devices: opts.devices } : {}),
+    });
+    const run = await runCommand(opts.sandbox, {
+      ...place,
+      command,
+      env: ctx.env,
+      limitS: opts.config.run.grace,
+      log: ctx.log,
+      ...(opts.signal ? { signal: opts.signal } : {}),
+    });
+    const limit = `grace (${formatDuration(opts.config.run.grace)})`;
+    const ended = describeEnd(run, { label: "evaluator", command, limit });
+    if (ended) return { ...ended, metrics: {}, ignored_metrics: {}, evaluate_s: run.wallS };
+    const report = await readReport(ctx.paths, run.stdout);
+    return { ...judgeEvaluatedMetrics(candidate, report, required), evaluate_s: run.wallS };
+  } finally {
+    await rm(tree, { recursive: true, force: true });
+  }
 }
 
 async function readReport(paths: ArchivePaths, stdout: string): Promise<MetricsReport> {

@@ -1,5 +1,6 @@
 import type { Config } from "../config/index.ts";
 import type { RunnerIdentity } from "../core/result.ts";
+import type { Sandbox } from "../sandbox/index.ts";
 
 export type Split = "search" | "heldout";
 
@@ -20,6 +21,17 @@ export interface RunOptions {
   /** The caller's environment; only allow-listed names (and run.pass_env) reach the experiment. */
   parentEnv: Readonly<Record<string, string | undefined>>;
   runner: RunnerIdentity;
+  /** What every process of the run (command, evaluator) starts through. */
+  sandbox: Sandbox;
+  /**
+   * Host places no process of the run may see besides HOME and the declared data of other
+   * phases: the repository and the session folder locally, the runner's folders on GitHub.
+   */
+  hide: readonly string[];
+  /** Where the evaluator's fresh tree is built; `<workdir>.eval` when absent. Removed afterwards. */
+  evalDir?: string;
+  /** Device nodes (GPUs) bound into the run's sandboxes. */
+  devices?: readonly string[];
   /** Aborting kills the whole process group; the result is then a crash with reason "interrupted". */
   signal?: AbortSignal;
   /** Called when the experiment command has been spawned (for progress bars). */

@@ -6,6 +6,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { runCommand } from "../../src/cli/commands/run.ts";
 import { loadConfig } from "../../src/config/index.ts";
 import { runExperiment } from "../../src/runner/index.ts";
+import { testSandbox } from "../helpers/sandbox.ts";
 import { gitIn } from "../helpers/temp-repo.ts";
 
 const root = join(import.meta.dirname, "../..");
@@ -38,6 +39,8 @@ function runCandidate(dir: string, base: string) {
     split: "search",
     parentEnv: env,
     runner: { name: "test", os: "linux", labels: [] },
+    sandbox: testSandbox,
+    hide: [],
   });
 }
 

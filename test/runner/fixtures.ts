@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { Config, type ConfigInput } from "../../src/config/index.ts";
 import type { RunOptions } from "../../src/runner/index.ts";
+import { testSandbox } from "../helpers/sandbox.ts";
 
 /** A file in a fixture commit: text, an executable script, a symlink, or null to delete it. */
 export type FileSpec = string | { script: string } | { symlink: string } | null;
@@ -118,6 +119,8 @@ export function makeOptions(
     split: "search",
     parentEnv: { PATH: testPath, HOME: process.env.HOME },
     runner: { name: "test", os: process.platform, labels: [] },
+    sandbox: testSandbox,
+    hide: [],
     ...extra,
   };
 }

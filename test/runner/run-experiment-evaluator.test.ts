@@ -36,7 +36,8 @@ describe("runExperiment with an evaluator", () => {
     expect(result.exit_code).toBe(0);
     const log = readFileSync(join(opts.archiveDir, "run.log"), "utf8");
     expect(log).toMatch(/\n--- evaluator ---\nevaluating\n---\nval_bpb: 0.9\n$/);
-    expect(readFileSync(join(opts.workdir, "eval.sh"), "utf8")).toBe(EVAL);
+    // The run rewrote eval.sh in its workdir; the evaluator ran the base's, in a fresh tree.
+    expect(readFileSync(join(opts.workdir, "eval.sh"), "utf8")).not.toBe(EVAL);
   });
 
   it("crashes when the evaluator fails, with its last line", async () => {

@@ -4,6 +4,7 @@ import { type HeldoutReport, runHeldout } from "../../engine/heldout-run.ts";
 import { type Heldout, heldoutSection } from "../../report/heldout-section.ts";
 import { renderPromotionBody } from "../../report/promotion-body.ts";
 import { loadSession } from "../load-session.ts";
+import { openSandbox } from "../open-sandbox.ts";
 import { type Env, localRunner, readConfig } from "../open-session.ts";
 
 /**
@@ -30,6 +31,7 @@ export async function heldoutCommand(cmd: {
     state,
     env: cmd.env,
     runner: localRunner(),
+    sandbox: openSandbox(config, cmd.out),
     ...(cmd.signal ? { signal: cmd.signal } : {}),
   });
   const heldout = asHeldout(report);

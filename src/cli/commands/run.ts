@@ -5,6 +5,7 @@ import { LocalTools } from "../../engine/local-tools.ts";
 import { TaskFactsReader } from "../../engine/task-facts.ts";
 import { assertCleanForSession, headSha, ignoreArchive } from "../../forge/local/index.ts";
 import { chooseProposer } from "../../proposer/choose-proposer.ts";
+import type { Sandbox } from "../../sandbox/index.ts";
 import {
   applyOverrides,
   type Env,
@@ -14,6 +15,7 @@ import {
   openSession,
   readConfig,
 } from "../open-session.ts";
+import { openSandbox } from "../open-sandbox.ts";
 import { Progress } from "../progress.ts";
 
 export interface RunCommand extends Overrides {
@@ -53,6 +55,7 @@ export async function runCommand(
         `autoopt: resuming session ${name} (${events.length} ledger events${repaired ? ", a torn last line dropped" : ""})\n`,
       );
     }
+    const sandbox = openSandbox(config, cmd.out);
     const proposer = chooseProposer(config, cmd.env, cmd.out);
     const tools = proposer.kind === "llm" ? new LocalTools(s.paths.dir, s.forge) : undefined;
     const facts = config.mode === "harness" ? new TaskFactsReader(s.paths.dir) : undefined;
@@ -70,6 +73,7 @@ export async function runCommand(
           seed: config.session.seed,
           env: cmd.env,
           runner: localRunner(),
+          sandbox,
         }),
         proposer,
         ledger: s.ledger,
@@ -80,7 +84,7 @@ export async function runCommand(
         clock,
         signal: cmd.signal,
         onEvent: (event, state) => progress.handle(event, state),
-        ...precheckFor(config, repo, cmd.env),
+        ...precheckFor(config, repo, cmd.env, sandbox),
         ...(tools ? { toolsFor: (state, files) => tools.for(state, files) } : {}),
         ...(facts ? { taskFacts: () => facts.read() } : {}),
       },
@@ -107,11 +111,11 @@ function localRequired(config: Config): string[] {
 }
 
 /** The LLM proposer's pre-check, run locally on each proposal before it is accepted. */
-function precheckFor(config: Config, repo: string, env: Env) {
+function precheckFor(config: Config, repo: string, env: Env, sandbox: Sandbox) {
   const command = config.proposer.kind === "llm" ? config.proposer.precheck : undefined;
   if (command === undefined) return {};
   return {
     precheck: (parent: string, files: ReadonlyMap<string, string>) =>
-      localPrecheck({ repo, config, command, env, parent, files }),
+      localPrecheck({ repo, config, command, env, parent, files, sandbox }),
   };
 }

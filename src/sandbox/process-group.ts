@@ -1,7 +1,8 @@
 import { type ChildProcess, spawn } from "node:child_process";
 
 export interface GroupCommand {
-  command: string;
+  /** The program and its arguments; the program is looked up on the caller's PATH. */
+  argv: readonly [string, ...string[]];
   cwd: string;
   env: Record<string, string>;
   /** Seconds after which the whole group is terminated. */
@@ -27,7 +28,7 @@ const KILL_AFTER_TERM_MS = 1000;
 const DRAIN_MS = 500;
 
 /**
- * Runs `/bin/sh -c command` as the leader of its own process group, so that the whole tree it
+ * Runs `argv` as the leader of its own process group, so that the whole tree it
  * starts can be signalled at once, and resolves once it is over. Never rejects.
  */
 export function runInProcessGroup(cmd: GroupCommand): Promise<GroupOutcome> {
@@ -52,7 +53,8 @@ class GroupRun {
 
   start(): void {
     const cmd = this.#cmd;
-    const child = spawn("/bin/sh", ["-c", cmd.command], {
+    const [program, ...args] = cmd.argv;
+    const child = spawn(program, args, {
       cwd: cmd.cwd,
       env: cmd.env,
       detached: true,

@@ -2,8 +2,8 @@ import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { killGroup, runInProcessGroup } from "../../src/runner/process-group.ts";
-import { groupMembers, isAlive, removeTempDirs, tempDir, testPath } from "./fixtures.ts";
+import { killGroup, runInProcessGroup } from "../../src/sandbox/process-group.ts";
+import { groupMembers, isAlive, removeTempDirs, tempDir, testPath } from "../runner/fixtures.ts";
 
 afterAll(removeTempDirs);
 
@@ -27,7 +27,7 @@ describe("runInProcessGroup", () => {
   it("reports the exit code and the output", async () => {
     const out = collect();
     const outcome = await runInProcessGroup({
-      command: "echo out; echo err >&2; exit 3",
+      argv: ["/bin/sh", "-c", "echo out; echo err >&2; exit 3"],
       cwd: tempDir(),
       env,
       limitS: 10,
@@ -42,7 +42,7 @@ describe("runInProcessGroup", () => {
     const dir = tempDir();
     let pgid = 0;
     const outcome = await runInProcessGroup({
-      command: `sh -c 'trap "" TERM; exec sleep 1000' & echo $! > pid; exit 0`,
+      argv: ["/bin/sh", "-c", `sh -c 'trap "" TERM; exec sleep 1000' & echo $! > pid; exit 0`],
       cwd: dir,
       env,
       limitS: 10,
@@ -62,7 +62,11 @@ describe("runInProcessGroup", () => {
     async () => {
       const dir = tempDir();
       const outcome = await runInProcessGroup({
-        command: "setsid sh -c 'echo $$ > escaped; exec sleep 30' & sleep 0.2; exit 0",
+        argv: [
+          "/bin/sh",
+          "-c",
+          "setsid sh -c 'echo $$ > escaped; exec sleep 30' & sleep 0.2; exit 0",
+        ],
         cwd: dir,
         env,
         limitS: 10,
@@ -77,7 +81,7 @@ describe("runInProcessGroup", () => {
 
   it("answers a missing working directory with spawn-failed, not an exception", async () => {
     const outcome = await runInProcessGroup({
-      command: "true",
+      argv: ["/bin/sh", "-c", "true"],
       cwd: join(tempDir(), "missing"),
       env,
       limitS: 10,
