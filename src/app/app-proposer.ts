@@ -1,6 +1,7 @@
 // The CLI's choice, reused so that both entry points pick and explain the proposer alike.
 
 import type { Config } from "../config/index.ts";
+import { redactor, secretValues } from "../core/index.ts";
 import { chooseProposer } from "../proposer/choose-proposer.ts";
 import type { Proposer } from "../proposer/index.ts";
 import type { AppLog } from "./app-log.ts";
@@ -26,12 +27,17 @@ type Env = Readonly<Record<string, string | undefined>>;
 /**
  * The proposer for a session's config: the LLM one when its key variable is in `env` (less the
  * App's own credentials), else the offline search proposer, with a log line that says which.
+ * Nothing it sends to a model holds a secret of `env`, the App's included.
  */
 export function proposerFor(env: Env, log: AppLog): (config: Config) => Proposer {
   const secrets = new Set<string>(APP_SECRETS);
   const keys: Env = Object.fromEntries(Object.entries(env).filter(([name]) => !secrets.has(name)));
+  // Redacted of the App's own credentials too, which the proposer is never handed.
   return (config) =>
-    chooseProposer(config, keys, {
-      write: (text: string) => log.info({ mode: config.mode }, text.trim()),
-    });
+    chooseProposer(
+      config,
+      keys,
+      { write: (text: string) => log.info({ mode: config.mode }, text.trim()) },
+      redactor(secretValues(env, config)),
+    );
 }

@@ -1,15 +1,20 @@
 import type { Config } from "../config/index.ts";
+import { type Redactor, redactor, secretValues } from "../core/index.ts";
 import { LlmProposer } from "./llm/llm-proposer.ts";
 import type { Proposer } from "./proposer.ts";
 import { SearchProposer } from "./search/search-proposer.ts";
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-/** The configured proposer; the LLM one only with its key present, and saying so plainly when not. */
+/**
+ * The configured proposer; the LLM one only with its key present, and saying so plainly when not.
+ * What it sends to the model is redacted of the secrets in `env`, or of those `redact` knows.
+ */
 export function chooseProposer(
   config: Config,
   env: Env,
   out: { write(text: string): unknown },
+  redact: Redactor = redactor(secretValues(env, config)),
 ): Proposer {
   const p = config.proposer;
   if (p.kind === "search") return new SearchProposer({ maxChanges: p.max_changes });
@@ -37,6 +42,7 @@ export function chooseProposer(
     maxToolCalls: p.max_tool_calls,
     maxAttempts: p.max_attempts,
     timeoutS: p.timeout,
+    redact,
   });
 }
 

@@ -4,7 +4,7 @@ import type {
   ChatCompletionMessageParam,
   ChatCompletionTool,
 } from "openai/resources/chat/completions";
-import type { Tokens } from "../../core/index.ts";
+import { noRedaction, type Redactor, type Tokens } from "../../core/index.ts";
 import {
   type Proposal,
   type ProposalContext,
@@ -30,6 +30,11 @@ export interface LlmProposerOptions {
   timeoutS: number;
   /** Retries of one HTTP call on 429, 5xx and connection errors (with the client's backoff). */
   maxRetries?: number;
+  /**
+   * Applied to every text sent to the model (the prompt, each tool's answer): a run's log or
+   * crash reason may quote a secret of autoopt's environment.
+   */
+  redact?: Redactor;
 }
 
 /**
@@ -54,7 +59,13 @@ export class LlmProposer implements Proposer {
 
   async propose(context: ProposalContext): Promise<Proposal | undefined> {
     const prompt = await buildPrompt(context, this.o.promptTokens);
-    const conversation = new Conversation(this.o, context, prompt.system, prompt.user);
+    const redact = this.o.redact ?? noRedaction;
+    const conversation = new Conversation(
+      this.o,
+      context,
+      redact(prompt.system),
+      redact(prompt.user),
+    );
     return conversation.run(this.client);
   }
 }
@@ -201,7 +212,7 @@ class Conversation {
     if (name !== "submit_proposal") {
       this.toolCalls++;
       if (!this.context.tools) return `error: there is no tool named ${name}; call submit_proposal`;
-      return this.context.tools.call(name, args);
+      return (this.o.redact ?? noRedaction)(await this.context.tools.call(name, args));
     }
     if (alreadyAccepted) return "ignored: a proposal was already accepted in this reply";
     const checked = await checkSubmission(args, this.context);
@@ -217,7 +228,8 @@ class Conversation {
   }
 
   private failed(message: string, cause?: unknown): ProposalFailedError {
-    return new ProposalFailedError(message, {
+    // The reason is recorded and shown in later prompts; an API's error may quote what it got.
+    return new ProposalFailedError((this.o.redact ?? noRedaction)(message), {
       tokens: { ...this.tokens },
       transcript: this.transcript(),
       cause,
