@@ -14,25 +14,28 @@ const PRIVATE_DIRS = ["/tmp", "/var/tmp", "/dev/shm", "/run"];
 export function bwrapArgs(
   spec: SandboxSpec,
   kindOf: (path: string) => PathKind,
+  /** An empty, read-only host file that hidden files are replaced with. */
+  emptyFile: string,
 ): [string, ...string[]] {
+  const hide = (path: string): string[] => {
+    const kind = kindOf(path);
+    if (kind === "dir") return ["--tmpfs", path];
+    // Not /dev/null: a device node bound onto a nodev mount cannot be opened at all.
+    if (kind === "file") return ["--ro-bind", emptyFile, path];
+    return [];
+  };
   const args: string[] = ["--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc"];
   for (const dir of PRIVATE_DIRS) if (kindOf(dir) === "dir") args.push("--tmpfs", dir);
-  for (const path of byDepth(spec.hidden)) args.push(...hide(path, kindOf(path)));
+  for (const path of byDepth(spec.hidden)) args.push(...hide(path));
   const readOnly = [...spec.readOnly, ...toolRoots(spec.env.PATH ?? "", spec.hidden)];
   for (const path of byDepth(readOnly)) args.push("--ro-bind-try", path, path);
   for (const path of byDepth(spec.writable)) args.push("--bind", path, path);
-  for (const path of byDepth(spec.masked)) args.push(...hide(path, kindOf(path)));
+  for (const path of byDepth(spec.masked)) args.push(...hide(path));
   for (const device of spec.devices) args.push("--dev-bind-try", device, device);
   args.push("--unshare-all");
   if (spec.network) args.push("--share-net");
   args.push("--die-with-parent", "--new-session", "--cap-drop", "ALL", "--chdir", spec.cwd);
   return ["bwrap", ...args, "--", "/bin/sh", "-c", spec.command];
-}
-
-function hide(path: string, kind: PathKind): string[] {
-  if (kind === "dir") return ["--tmpfs", path];
-  if (kind === "file") return ["--ro-bind", "/dev/null", path];
-  return [];
 }
 
 /** Outer places first, so that a bind inside a hidden folder lands on top of the empty folder. */

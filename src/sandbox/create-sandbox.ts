@@ -1,5 +1,7 @@
 import { execFileSync } from "node:child_process";
-import { statSync } from "node:fs";
+import { chmodSync, mkdtempSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { bwrapArgs, type PathKind } from "./bwrap-args.ts";
 import { runInProcessGroup } from "./process-group.ts";
 import type { Sandbox, SandboxSpec } from "./sandbox-spec.ts";
@@ -72,8 +74,21 @@ function tryBubblewrap(): string | undefined {
   }
 }
 
+let empty: string | undefined;
+
+/** The empty file hidden files read as; one per autoopt process, read-only. */
+function emptyFile(): string {
+  if (empty === undefined) {
+    const path = join(mkdtempSync(join(tmpdir(), "autoopt-sandbox-")), "empty");
+    writeFileSync(path, "");
+    chmodSync(path, 0o444);
+    empty = path;
+  }
+  return empty;
+}
+
 function runInBubblewrap(spec: SandboxSpec) {
-  return runInProcessGroup({ ...common(spec), argv: bwrapArgs(spec, kindOf) });
+  return runInProcessGroup({ ...common(spec), argv: bwrapArgs(spec, kindOf, emptyFile()) });
 }
 
 function runUncontained(spec: SandboxSpec) {
