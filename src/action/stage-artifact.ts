@@ -1,4 +1,4 @@
-import { copyFile, cp, mkdir, readdir, rm, stat, writeFile } from "node:fs/promises";
+import { copyFile, cp, lstat, mkdir, readdir, rm, stat, writeFile } from "node:fs/promises";
 import { join, sep } from "node:path";
 import type { Result } from "../core/result.ts";
 
@@ -31,7 +31,12 @@ export async function stageArtifact(archiveDir: string, result: Result): Promise
   await writeFile(join(root, "metrics.json"), `${JSON.stringify(result.metrics, null, 2)}\n`);
   const traces = join(archiveDir, "out", "traces");
   if (await exists(traces)) {
-    await cp(traces, join(root, "traces"), { recursive: true, verbatimSymlinks: true });
+    // A hard link is another name of a file anywhere on the runner; its bytes stay behind.
+    const filter = async (path: string) => {
+      const info = await lstat(path);
+      return !(info.isFile() && info.nlink > 1);
+    };
+    await cp(traces, join(root, "traces"), { recursive: true, verbatimSymlinks: true, filter });
   }
   return { rootDirectory: root, files: await listUploadable(root) };
 }

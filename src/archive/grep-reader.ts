@@ -1,6 +1,7 @@
 import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
 import type { GrepPlan } from "./grep-plan.ts";
 import { type FileResult, FileSink, LineCounter, searchBytes, searchText } from "./grep-search.ts";
+import { isHardLink } from "./hard-link.ts";
 
 /** Files up to this size are read whole; larger ones a window at a time. */
 const WHOLE_FILE = 32 * 1024 * 1024;
@@ -36,14 +37,15 @@ export function searchBatch(
 
 /**
  * Opens a file without following a link swapped in since it was resolved and without blocking
- * on a FIFO; undefined when it is gone or not a regular file.
+ * on a FIFO; undefined when it is gone, not a regular file, or a hard link.
  */
 export function openRegular(disk: string): { fd: number; size: number } | undefined {
   let fd: number | undefined;
   try {
     fd = openSync(disk, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
     const stat = fstatSync(fd);
-    if (stat.isFile()) return { fd, size: stat.size };
+    // A hard link may be another name of any file on the disk (see hard-link.ts).
+    if (stat.isFile() && !isHardLink(stat)) return { fd, size: stat.size };
   } catch {
     // gone since the walk, or a link: nothing to search
   }

@@ -1,6 +1,7 @@
 import { constants } from "node:fs";
 import { type FileHandle, lstat, open, readdir } from "node:fs/promises";
 import { join } from "node:path";
+import { isHardLink } from "./hard-link.ts";
 import { MAX_TASKS, readTaskFile, type TaskSink } from "./trace-tasks.ts";
 
 /** The files of an experiment that full-text search covers, and how much of each. */
@@ -86,12 +87,13 @@ async function isRealFolder(
   return true;
 }
 
-/** A regular file, opened without following a link and without blocking on a FIFO. */
+/** A regular file, opened without following a link (hard links included) or blocking on a FIFO. */
 async function openNoFollow(path: string): Promise<FileHandle | undefined> {
   let handle: FileHandle | undefined;
   try {
     handle = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
-    if ((await handle.stat()).isFile()) return handle;
+    const stat = await handle.stat();
+    if (stat.isFile() && !isHardLink(stat)) return handle;
   } catch {
     // gone, a link, or unreadable: nothing to index
   }

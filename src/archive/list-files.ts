@@ -33,5 +33,6 @@ export function listFiles(fs: VirtualFs, dir: DirNode, depth: number): string {
 function line(fs: VirtualFs, node: Node): string {
   if (node.kind === "dir")
     return node.link ? `${node.path}/ (link, not expanded)` : `${node.path}/`;
+  if (fs.names(node) > 1) return `${node.path}  (hard link, not served)`;
   return `${node.path}  ${size(fs.size(node))}`;
 }

@@ -8,6 +8,7 @@ import {
 } from "./archive-paths.ts";
 import { DirCache } from "./dir-cache.ts";
 import { naturalCompare } from "./format.ts";
+import { hardLinkRefusal, isHardLink } from "./hard-link.ts";
 
 /** The candidate's files as folders: a name maps to a file's text or a sub-folder. */
 type Tree = Map<string, Tree | string>;
@@ -63,7 +64,10 @@ export class VirtualFs {
     if (segments.length === 0) return this.rootNode();
     if (isHiddenPath(segments, this.rules)) return notFound;
     if (segments[0] === CANDIDATE) return this.candidateNode(segments) ?? notFound;
-    return this.diskNode(parsed.rel, join(this.root, ...segments)) ?? notFound;
+    const node = this.diskNode(parsed.rel, join(this.root, ...segments));
+    const names = node?.kind === "file" ? this.names(node) : 1;
+    if (node && names > 1) return { error: hardLinkRefusal(node.path, names) };
+    return node ?? notFound;
   }
 
   /** A folder's entries in natural order (exp-2 before exp-10). */
@@ -100,17 +104,27 @@ export class VirtualFs {
     }
   }
 
+  /** How many names a file has on disk: more than one is a hard link, which is never served. */
+  names(file: FileNode): number {
+    if (file.text !== undefined) return 1;
+    return statSync(file.disk ?? "", { throwIfNoEntry: false })?.nlink ?? 1;
+  }
+
   /**
    * Opens a file for reading without following a link swapped in since it was resolved and
-   * without blocking on a FIFO; the caller closes the descriptor.
+   * without blocking on a FIFO; the caller closes the descriptor. A hard link is refused here
+   * too, on the opened file itself, whatever was true when the path was resolved.
    */
   openFile(file: FileNode): { fd: number; size: number } {
     const flags = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK;
     const fd = openSync(file.disk ?? "", flags);
     const stat = fstatSync(fd);
-    if (!stat.isFile()) {
+    if (!stat.isFile() || isHardLink(stat)) {
       closeSync(fd);
-      throw new Error(`${file.path} is not a regular file`);
+      const why = stat.isFile()
+        ? hardLinkRefusal(file.path, stat.nlink)
+        : `${file.path} is not a regular file`;
+      throw new Error(why);
     }
     return { fd, size: stat.size };
   }

@@ -1,4 +1,12 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  linkSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -69,5 +77,18 @@ describe("stageArtifact", () => {
     expect(JSON.parse(readFileSync(join(staged.rootDirectory, "metrics.json"), "utf8"))).toEqual({
       score: 2,
     });
+  });
+
+  it("leaves out a hard link in traces/, which could be another name of any file of the runner", async () => {
+    const dir = archive();
+    writeFileSync(join(dir, "heldout.jsonl"), '{"task_id":"h","answer":"HELDOUT-9c1f"}\n');
+    mkdirSync(join(dir, "out", "traces"), { recursive: true });
+    linkSync(join(dir, "heldout.jsonl"), join(dir, "out", "traces", "copy.jsonl"));
+    writeFileSync(join(dir, "out", "traces", "a.jsonl"), "{}\n");
+    const staged = await stageArtifact(dir, result);
+    expect(staged.files.map((f) => relative(staged.rootDirectory, f))).toContain("traces/a.jsonl");
+    expect(staged.files.map((f) => relative(staged.rootDirectory, f))).not.toContain(
+      "traces/copy.jsonl",
+    );
   });
 });
