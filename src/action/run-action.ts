@@ -13,7 +13,7 @@ import { prepareWorkspace, type Workspace } from "./prepare-workspace.ts";
 import type { GpuQuery } from "./query-gpu.ts";
 import { recordResult } from "./record-result.ts";
 import { runnerIdentity } from "./runner-identity.ts";
-import { runnerPlaces } from "./runner-places.ts";
+import { gpuNodes, runnerPlaces } from "./runner-places.ts";
 import type { ArtifactUploader, RetryPolicy } from "./upload-with-retry.ts";
 
 export interface ActionDeps {
@@ -100,6 +100,7 @@ async function runOnce(
       runner: runnerIdentity(deps.env, ws.config, gpu.ok ? gpu.gpu : undefined, deps.platform),
       sandbox,
       hide: places.hide,
+      devices: gpuNodes(),
       ...(deps.signal ? { signal: deps.signal } : {}),
       onStart: ({ pid }) => deps.io.info(`started \`${ws.config.run.command}\` (pid ${pid})`),
     });

@@ -1,4 +1,5 @@
-import { dirname, resolve } from "node:path";
+import { readdirSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -21,4 +22,18 @@ export function runnerPlaces(env: Env): { hide: string[]; readOnly: string[] } {
   // Hiding the root, or a folder the system lives in, would leave the run no programs to run.
   const system = ["/", "/usr", "/bin", "/lib", "/lib64", "/etc", "/opt", "/var", "/sbin"];
   return { hide: [...hide].filter((p) => !system.includes(p)), readOnly };
+}
+
+/**
+ * The job owns its runner, so its run gets every NVIDIA device node there is; the sandbox's
+ * own /dev has none of them otherwise.
+ */
+export function gpuNodes(devDir = "/dev"): string[] {
+  try {
+    return readdirSync(devDir)
+      .filter((name) => /^nvidia(\d+|ctl|-uvm|-uvm-tools|-modeset)$/.test(name))
+      .map((name) => join(devDir, name));
+  } catch {
+    return [];
+  }
 }

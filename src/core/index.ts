@@ -1,4 +1,5 @@
 export { confirmationValues, decide } from "./decide.ts";
+export { type Gpu, GpuSlots, gpuEnv, gpuLabel } from "./gpu-slots.ts";
 export { describeLeaks, findLeaks, type Leak, type TaskFacts } from "./leakage.ts";
 export * from "./ledger.ts";
 export { improvement, mean, stdev, threshold } from "./noise.ts";

@@ -1,10 +1,18 @@
 import { readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Config } from "../config/index.ts";
-import type { Result, RunnerIdentity } from "../core/index.ts";
+import {
+  type Gpu,
+  type GpuSlots,
+  gpuEnv,
+  gpuLabel,
+  type Result,
+  type RunnerIdentity,
+} from "../core/index.ts";
 import { addWorktree, removeWorktree } from "../forge/local/index.ts";
 import { runExperiment } from "../runner/index.ts";
 import type { Sandbox } from "../sandbox/index.ts";
+import { gpuDevices } from "./discover-gpus.ts";
 import type { ExecuteInput, Executor } from "./executor.ts";
 import type { SessionPaths } from "./session-paths.ts";
 
@@ -17,6 +25,10 @@ export interface LocalExecutorOptions {
   env: Readonly<Record<string, string | undefined>>;
   runner: RunnerIdentity;
   sandbox: Sandbox;
+  /** The machine's GPUs; each experiment in flight gets its own. */
+  gpus?: GpuSlots;
+  /** Where the GPUs' device nodes are (`/dev`). */
+  devDir?: string;
 }
 
 /** Runs each experiment in its own git worktree at the candidate commit, then removes the worktree. */
@@ -27,8 +39,35 @@ export class LocalExecutor implements Executor {
     this.options = options;
   }
 
+  readonly #waiting: (() => void)[] = [];
+
   async execute(input: ExecuteInput): Promise<Result> {
-    const { repo, paths, env } = this.options;
+    const gpus = await this.#takeGpus(input.signal);
+    try {
+      return await this.#execute(input, gpus);
+    } finally {
+      this.options.gpus?.give(gpus);
+      this.#waiting.shift()?.();
+    }
+  }
+
+  /** GPUs of its own for one experiment, waiting while others hold them all. */
+  async #takeGpus(signal: AbortSignal): Promise<Gpu[]> {
+    const slots = this.options.gpus;
+    if (!slots) return [];
+    for (;;) {
+      const gpus = slots.take();
+      if (gpus || signal.aborted) return gpus ?? [];
+      await new Promise<void>((resolve) => {
+        this.#waiting.push(resolve);
+        signal.addEventListener("abort", () => resolve(), { once: true });
+      });
+    }
+  }
+
+  async #execute(input: ExecuteInput, gpus: Gpu[]): Promise<Result> {
+    const { repo, paths } = this.options;
+    const env = { ...this.options.env, ...gpuEnv(gpus) };
     const workdir = paths.worktree(input.experiment);
     const pidFile = join(input.archiveDir, "run.pgid");
     killLeftover(pidFile, `AUTOOPT_EXPERIMENT=exp-${input.experiment}`);
@@ -45,8 +84,9 @@ export class LocalExecutor implements Executor {
         seed: this.options.seed + input.experiment,
         split: "search",
         parentEnv: env,
-        runner: this.options.runner,
+        runner: { ...this.options.runner, ...gpuLabel(gpus) },
         sandbox: this.options.sandbox,
+        devices: gpuDevices(gpus, this.options.devDir),
         // The user's checkout, its .git and the session folder (records, archive, other
         // experiments' worktrees) all lie inside the repository.
         hide: [repo],

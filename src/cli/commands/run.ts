@@ -6,6 +6,8 @@ import { TaskFactsReader } from "../../engine/task-facts.ts";
 import { assertCleanForSession, headSha, ignoreArchive } from "../../forge/local/index.ts";
 import { chooseProposer } from "../../proposer/choose-proposer.ts";
 import type { Sandbox } from "../../sandbox/index.ts";
+import { localGpus } from "../local-gpus.ts";
+import { openSandbox } from "../open-sandbox.ts";
 import {
   applyOverrides,
   type Env,
@@ -15,7 +17,6 @@ import {
   openSession,
   readConfig,
 } from "../open-session.ts";
-import { openSandbox } from "../open-sandbox.ts";
 import { Progress } from "../progress.ts";
 
 export interface RunCommand extends Overrides {
@@ -56,6 +57,7 @@ export async function runCommand(
       );
     }
     const sandbox = openSandbox(config, cmd.out);
+    const gpus = await localGpus(config, cmd.env, cmd.out);
     const proposer = chooseProposer(config, cmd.env, cmd.out);
     const tools = proposer.kind === "llm" ? new LocalTools(s.paths.dir, s.forge) : undefined;
     const facts = config.mode === "harness" ? new TaskFactsReader(s.paths.dir) : undefined;
@@ -74,6 +76,7 @@ export async function runCommand(
           env: cmd.env,
           runner: localRunner(),
           sandbox,
+          gpus,
         }),
         proposer,
         ledger: s.ledger,
