@@ -1,4 +1,4 @@
-import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { resultsTsv, type SessionState } from "../core/index.ts";
 import type { Proposal } from "../proposer/index.ts";
@@ -6,10 +6,16 @@ import type { SessionPaths } from "./session-paths.ts";
 
 /** Writes a file so that readers see the old or the new content, never half of it. */
 export async function writeAtomic(path: string, content: string): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
   const tmp = `${path}.${process.pid}.tmp`;
-  await writeFile(tmp, content);
-  await rename(tmp, path);
+  try {
+    await mkdir(dirname(path), { recursive: true });
+    await writeFile(tmp, content);
+    await rename(tmp, path);
+  } catch (error) {
+    // Half a file left by a full disk would only take more of the room that is missing.
+    await rm(tmp, { force: true });
+    throw new Error(`cannot write ${path}`, { cause: error });
+  }
 }
 
 /** The session's archive on disk: every candidate's proposal, diff and files, kept or not. */

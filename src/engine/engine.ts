@@ -17,6 +17,7 @@ import type { Forge } from "../forge/forge.ts";
 import type { Proposer } from "../proposer/index.ts";
 import type { ArchiveWriter } from "./archive-writer.ts";
 import { applyVerdict, reconcileBranches } from "./branch-effects.ts";
+import { DiskFullError, findDiskFull } from "./disk-full.ts";
 import type { EngineEvent } from "./engine-event.ts";
 import type { Executor } from "./executor.ts";
 import { FrontierRefs } from "./frontier-refs.ts";
@@ -71,8 +72,25 @@ export class Engine {
     return this.state;
   }
 
-  /** Runs until a stop condition, Ctrl-C (the signal), or an error; returns the final state. */
+  /**
+   * Runs until a stop condition, Ctrl-C (the signal), or an error; returns the final state. A
+   * full disk is a clean stop: the runs in flight end, `stopped` is recorded if it still fits,
+   * and the error says where and how to resume.
+   */
   async run(): Promise<SessionState> {
+    try {
+      return await this.drive();
+    } catch (error) {
+      const full = findDiskFull(error);
+      if (!full) throw error;
+      await Promise.allSettled(this.tasks.promises());
+      const reason = `the disk is full (${full.code}); free space, then resume with \`autoopt run --session\``;
+      await this.record({ type: "stopped", at: this.now(), reason }).catch(() => undefined);
+      throw new DiskFullError(full, this.o.session, { cause: error });
+    }
+  }
+
+  private async drive(): Promise<SessionState> {
     await this.open();
     const stop = aborted(this.o.signal);
     for (;;) {

@@ -1,4 +1,5 @@
 export { ArchiveWriter, writeAtomic } from "./archive-writer.ts";
+export { type DiskFull, DiskFullError, diskFullMessage, findDiskFull } from "./disk-full.ts";
 export { Engine, type EngineOptions } from "./engine.ts";
 export type { EngineEvent } from "./engine-event.ts";
 export type { ExecuteInput, Executor } from "./executor.ts";

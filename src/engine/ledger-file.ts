@@ -29,14 +29,30 @@ export class LedgerFile {
     return { events, repaired };
   }
 
+  /**
+   * A write that fails part way (a full disk) is cut off again: a torn line left in the middle,
+   * with later events after it, would make the whole ledger unreadable.
+   */
   async append(event: LedgerEvent): Promise<void> {
-    const line = `${JSON.stringify(LedgerEvent.parse(event))}\n`;
-    const handle = await open(this.path, "a");
+    const line = Buffer.from(`${JSON.stringify(LedgerEvent.parse(event))}\n`);
     try {
-      await handle.write(line);
-      await handle.datasync();
-    } finally {
-      await handle.close();
+      const handle = await open(this.path, "a");
+      try {
+        const { size } = await handle.stat();
+        try {
+          // A write to a filling disk may take part of the bytes and fail only on the next call.
+          for (let done = 0; done < line.length; )
+            done += (await handle.write(line, done)).bytesWritten;
+          await handle.datasync();
+        } catch (error) {
+          await handle.truncate(size).catch(() => undefined);
+          throw error;
+        }
+      } finally {
+        await handle.close();
+      }
+    } catch (error) {
+      throw new Error(`cannot append to the ledger ${this.path}`, { cause: error });
     }
   }
 }
