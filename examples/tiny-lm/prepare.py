@@ -22,6 +22,7 @@ when AUTOOPT_OUT is set, written to $AUTOOPT_OUT/metrics.json.
 
 import argparse
 import array
+import ctypes
 import hashlib
 import json
 import math
@@ -225,8 +226,64 @@ def read_exact(fd, n, timeout, what):
     return bytes(buf)
 
 
+# ---------------------------------------------------------------------------- hiding the split
+#
+# The model is candidate code and runs as this evaluator's child, so by default it could open
+# val.txt itself and "predict" every byte with probability 1. On Linux the child starts in a
+# user and mount namespace of its own where the data folder is an empty tmpfs, and this process
+# turns non-dumpable, so /proc/<evaluator>/mem, /fd and /root are closed to the child too.
+
+CLONE_NEWUSER = 0x10000000
+CLONE_NEWNS = 0x00020000
+MS_REC = 0x4000
+MS_PRIVATE = 1 << 18
+PR_SET_DUMPABLE = 4
+
+
+def hidden_from_child(folder):
+    """A preexec_fn that covers `folder` with an empty tmpfs in the child; None where impossible."""
+    if not sys.platform.startswith("linux"):
+        return None
+    libc = ctypes.CDLL(None, use_errno=True)
+    uid, gid = os.getuid(), os.getgid()
+
+    def check(result, what):
+        if result != 0:
+            raise OSError(ctypes.get_errno(), f"{what}: {os.strerror(ctypes.get_errno())}")
+
+    def hide():
+        check(libc.unshare(CLONE_NEWUSER | CLONE_NEWNS), "unshare")
+        try:
+            for name, text in (("setgroups", "deny"), ("uid_map", f"{uid} {uid} 1"), ("gid_map", f"{gid} {gid} 1")):
+                with open(f"/proc/self/{name}", "w") as f:
+                    f.write(text)
+        except OSError:
+            # Mapping uid 0 takes CAP_SETFCAP, which a sandbox run as root has dropped; unmapped,
+            # the model runs as nobody, which is all it needs to read its model and talk.
+            pass
+        check(libc.mount(b"none", b"/", None, MS_REC | MS_PRIVATE, None), "mount --make-rprivate /")
+        check(libc.mount(b"tmpfs", folder.encode(), b"tmpfs", 0, b"size=4k,mode=0555"), f"mount tmpfs on {folder}")
+
+    libc.prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)
+    return hide
+
+
+def start_model(cmd):
+    hide = hidden_from_child(cache_dir())
+    if hide is not None:
+        try:
+            return subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, bufsize=0, preexec_fn=hide)
+        except (OSError, subprocess.SubprocessError) as e:
+            print(f"prepare.py: warning: cannot hide the data folder from the model ({e}); "
+                  "it could read the split it is scored on", file=sys.stderr)
+    else:
+        print("prepare.py: warning: hiding the data folder from the model needs Linux; "
+              "it could read the split it is scored on", file=sys.stderr)
+    return subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, bufsize=0)
+
+
 def score(data, cmd):
-    proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, bufsize=0)
+    proc = start_model(cmd)
     out_fd = proc.stdout.fileno()
     in_fd = proc.stdin.fileno()
     total_bits = 0.0

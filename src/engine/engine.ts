@@ -313,6 +313,7 @@ export class Engine {
       exit_code: result.exit_code,
       signal: result.signal,
       ...(result.reason === undefined ? {} : { reason: result.reason }),
+      ...(result.containment === undefined ? {} : { containment: result.containment }),
     };
     const decision = decide(this.state, n, run, this.o.settings);
     const before = this.state.ratchetSha;

@@ -120,4 +120,46 @@ while True:
     expect(result.reason).toMatch(/evaluator exited with code 1.*sums to 256/);
     expect(result.metrics.val_bpb).toBeUndefined();
   });
+
+  it("gives a model no byte of the split it is scored on, neither while training nor while served", async () => {
+    const dir = exampleRepo();
+    const base = gitIn(dir, "rev-parse", "HEAD").trim();
+    // Copies val.txt while training, or reads it while served (by path or through the
+    // evaluator's /proc entry), then predicts every byte with certainty: val_bpb 0 if it works.
+    const cheat = `import os, struct, sys
+val = os.path.join(os.environ.get("XDG_CACHE_HOME", ""), "autoopt", "tiny-lm", "val.txt")
+copy = os.path.join(os.environ["AUTOOPT_OUT"], "val.copy")
+def grab(*paths):
+    for path in paths:
+        try:
+            with open(path, "rb") as f:
+                data = f.read()
+            if data:
+                return data
+        except OSError:
+            pass
+    return b""
+if "--serve" not in sys.argv:
+    with open(copy, "wb") as f:
+        f.write(grab(val))
+    sys.exit(0)
+data = grab(copy, val, f"/proc/{os.getppid()}/root{val}")
+out = sys.stdout.buffer
+for i in range(10**6):
+    if i < len(data):
+        dist = [0.0] * 256
+        dist[data[i]] = 1.0
+    else:
+        dist = [1 / 256] * 256
+    out.write(struct.pack("<256d", *dist))
+    out.flush()
+    if not sys.stdin.buffer.read(1):
+        break
+`;
+    writeFileSync(join(dir, "train.py"), cheat);
+    gitIn(dir, "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-qam", "cheat");
+    const result = await runCandidate(dir, base);
+    expect(result.status).toBe("ok");
+    expect(result.metrics.val_bpb, result.log_tail).toBeCloseTo(8, 6);
+  });
 });
