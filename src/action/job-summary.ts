@@ -36,6 +36,7 @@ function facts(result: Result, artifact: ArtifactOutcome): string {
     ["base", code(result.base_sha)],
     ["wall time", `${result.wall_s.toFixed(1)} s`],
     ["runner", cell(describeRunner(result))],
+    ...containmentRow(result),
     [
       "artifact",
       artifact.uploaded
@@ -65,6 +66,22 @@ function logTail(result: Result): string {
   const longest = Math.max(0, ...(lines.match(/`+/g) ?? []).map((run) => run.length));
   const fence = "`".repeat(Math.max(3, longest + 1));
   return `### Log tail\n\n${fence}text\n${lines}\n${fence}`;
+}
+
+function containmentRow(result: Result): [string, string][] {
+  switch (result.containment) {
+    case "bubblewrap":
+      return [["containment", "bubblewrap sandbox"]];
+    case "none":
+      return [
+        [
+          "containment",
+          "⚠️ **uncontained** (`sandbox.containment: none`): the run could read the runner's files and tokens",
+        ],
+      ];
+    default:
+      return [];
+  }
 }
 
 function describeRunner(result: Result): string {

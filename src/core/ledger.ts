@@ -36,6 +36,8 @@ export const RunSummary = z.object({
   wall_s: z.number(),
   exit_code: z.number().int().nullable(),
   signal: z.string().nullable(),
+  /** How the run was contained, from its result.json; absent in ledgers written before. */
+  containment: z.enum(["bubblewrap", "none"]).optional(),
 });
 export type RunSummary = z.infer<typeof RunSummary>;
 

@@ -5,6 +5,7 @@ import {
   type SessionState,
   stdev,
 } from "../core/index.ts";
+import { containmentMarkdown } from "./containment-counts.ts";
 import { codeSpan, escapeMarkdown, escapeUrl } from "./escape-markdown.ts";
 import { experimentCounts } from "./experiment-counts.ts";
 import { metricOf } from "./experiment-table.ts";
@@ -42,7 +43,9 @@ export function renderPromotionBody(input: PromotionBodyInput): string {
     (e): e is Experiment =>
       e?.outcome === "keep" && (e.kind === "candidate" || e.kind === "rebase"),
   );
-  const intro = [summary(input), scoreTable(input)].join("\n\n");
+  const intro = [summary(input), containmentMarkdown(state), scoreTable(input)]
+    .filter((part) => part !== "")
+    .join("\n\n");
   const outro = [
     heldoutSection(input.heldout, state.metric.name),
     "---",

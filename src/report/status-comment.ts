@@ -1,5 +1,6 @@
 import { formatDuration } from "../config/duration.ts";
 import { activeMs, candidatesProposed, mean, type SessionState, threshold } from "../core/index.ts";
+import { containmentMarkdown } from "./containment-counts.ts";
 import { codeSpan, escapeMarkdown, escapeUrl } from "./escape-markdown.ts";
 import { experimentCounts } from "./experiment-counts.ts";
 import { experimentTable } from "./experiment-table.ts";
@@ -79,6 +80,8 @@ function header(input: StatusCommentInput): string {
     "",
     counts(state),
   ];
+  const containment = containmentMarkdown(state);
+  if (containment) lines.push("", containment);
   if (!state.stopped && state.failedProposals.count > 0) {
     const reason = escapeMarkdown(state.failedProposals.lastReason ?? "unknown", 300);
     lines.push("", `⚠️ The last ${state.failedProposals.count} proposal(s) failed: ${reason}`);

@@ -60,6 +60,18 @@ describe("jobSummary", () => {
     expect(md).toContain("| artifact | `autoopt-s1-exp-3` (id 99, kept 30 days) |");
   });
 
+  it("says how the run was contained, and warns when it was not", () => {
+    const contained = jobSummary(result({ containment: "bubblewrap" }), config, uploaded);
+    expect(contained).toContain(
+      "| runner | gpu-3 · Linux X64 · self-hosted, gpu · NVIDIA H100 80GB HBM3 (81559 MiB) |\n| containment | bubblewrap sandbox |",
+    );
+    const loose = jobSummary(result({ containment: "none" }), config, uploaded);
+    expect(loose).toContain(
+      "| containment | ⚠️ **uncontained** (`sandbox.containment: none`): the run could read the runner's files and tokens |",
+    );
+    expect(jobSummary(result(), config, uploaded)).not.toContain("containment");
+  });
+
   it("keeps a reason with pipes and newlines inside its table cell", () => {
     const md = jobSummary(
       result({ status: "crash", reason: "exit 1 | bad\nline", metrics: {} }),

@@ -131,6 +131,21 @@ describe("renderPromotionBody", () => {
     expect(text).toContain(`\`\`\`\`text\n${error}\n\`\`\`\``);
   });
 
+  it("warns under the summary when runs were uncontained", () => {
+    const d = new Driver(settings(), { session: "s1" });
+    d.finish(d.propose("baseline"), { ...ok(1.0), containment: "bubblewrap" });
+    d.finish(propose(d, "raise learning rate"), { ...ok(0.9), containment: "none" });
+    const text = renderPromotionBody({
+      session: "s1",
+      state: replay(d.events),
+      baseBranch: "main",
+    });
+    expect(text).toContain(
+      "(0 discarded, 0 crashed). Each was kept because it beat the best so far by more than the noise gate.\n\n> [!WARNING]\n> **Containment:** 1 of 2 runs ran **uncontained** (`sandbox.containment: none`)",
+    );
+    expect(text.indexOf("[!WARNING]")).toBeLessThan(text.indexOf("| baseline |"));
+  });
+
   it("says so when nothing was kept", () => {
     const d = new Driver(settings(), { session: "none" });
     d.finish(d.propose("baseline"), ok(1));

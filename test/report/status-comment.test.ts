@@ -120,6 +120,25 @@ describe("renderStatusComment", () => {
     );
   });
 
+  it("says how runs were contained, below the counts", () => {
+    const d = new Driver(settings(), { session: "s1" });
+    d.finish(d.propose("baseline"), { ...ok(1.0), containment: "bubblewrap" });
+    const render = () =>
+      renderStatusComment({
+        session: "s1",
+        state: d.state,
+        settings: { max_experiments: 5, parallel: 1 },
+        now: d.clock,
+      });
+    expect(render()).toContain(
+      "💥 0 crashed\n\n🔒 **Containment:** the one run ran in a bubblewrap sandbox, out of sight of the runner's files and tokens.",
+    );
+    d.finish(d.propose("candidate"), { ...ok(0.9), containment: "none" });
+    expect(render()).toContain(
+      "> [!WARNING]\n> **Containment:** 1 of 2 runs ran **uncontained** (`sandbox.containment: none`)",
+    );
+  });
+
   it("says why a stopped session stopped", () => {
     const d = smallSession();
     d.finish(7, failed("crash", "CUDA out of memory"));

@@ -54,6 +54,7 @@ export function summaryOf(result: Result): RunSummary {
     exit_code: result.exit_code,
     signal: result.signal,
     ...(result.reason === undefined ? {} : { reason: result.reason }),
+    ...(result.containment === undefined ? {} : { containment: result.containment }),
   };
 }
 

@@ -1,5 +1,6 @@
 import type { Result, RunSummary } from "../../core/index.ts";
 import { crashed, readResult, summaryOf } from "./artifact-result.ts";
+import { containmentProblem } from "./containment-problem.ts";
 import type { SessionContext } from "./session-context.ts";
 import { artifactName } from "./session-names.ts";
 
@@ -16,7 +17,7 @@ export interface RunTarget {
   sha: string;
 }
 
-/** A run's artifact, fetched: its zip and valid result.json, or why there is none. */
+/** A run's artifact, fetched: its zip and a result.json the App may judge, or why there is none. */
 export type FetchedArtifact =
   | { type: "ok"; result: Result; zip: Uint8Array }
   | { type: "missing" | "expired"; name: string }
@@ -24,7 +25,8 @@ export type FetchedArtifact =
 
 /**
  * Downloads the artifact of run `runId` started for `x` and reads its result.json, which must be
- * that run's: a result of another experiment or commit is never taken for this one's.
+ * that run's (a result of another experiment or commit is never taken for this one's) and come
+ * from a run contained as the session's config demands.
  */
 export async function fetchArtifact(
   ctx: SessionContext,
@@ -40,14 +42,18 @@ export async function fetchArtifact(
   if (typeof result === "string") return { type: "invalid", problem: result };
   const mismatch = identityProblem(result, ctx.session, x);
   if (mismatch) return { type: "invalid", problem: `result.json is not valid: ${mismatch}` };
+  const uncontained = containmentProblem(result, ctx.config);
+  if (uncontained) return { type: "invalid", problem: uncontained };
   return { type: "ok", result, zip };
 }
 
 /**
  * What the run started for `x` came to: its result.json from the run's artifact, or a crash that
  * says why there is none. A run that failed without uploading (the upload failed, the job was
- * cancelled or timed out) is a crash, never a discard: nothing was measured. `keep` receives
- * the artifact of a run whose result is this run's (to cache it for the proposer).
+ * cancelled or timed out) is a crash, never a discard: nothing was measured. So is a run that
+ * failed although its artifact exists: the action uploads last and fails the job when it finds
+ * the name taken, so that artifact was uploaded by someone else (an escaped candidate). `keep`
+ * receives the artifact of a run whose result is this run's (to cache it for the proposer).
  */
 export async function runSummary(
   ctx: SessionContext,
@@ -56,6 +62,11 @@ export async function runSummary(
   keep?: (zip: Uint8Array) => Promise<void>,
 ): Promise<RunSummary> {
   const fetched = await fetchArtifact(ctx, x, run.runId);
+  if (fetched.type === "ok" && run.conclusion !== "success") {
+    return crashed(
+      `the run ended \`${run.conclusion ?? "without a conclusion"}\` although an artifact with its result exists, so that result is not trusted: the action fails the job when another process uploaded under its artifact name first; see ${run.htmlUrl}`,
+    );
+  }
   switch (fetched.type) {
     case "missing":
       return crashed(noArtifact(run, fetched.name));

@@ -1,5 +1,6 @@
 import { formatDuration } from "../../config/index.ts";
 import type { SessionState } from "../../core/index.ts";
+import { containmentWarning } from "../../report/containment-counts.ts";
 import { formatValue } from "../../report/format-number.ts";
 import { frontierRows, objectiveLabel, outsideLimit } from "../../report/frontier-table.ts";
 import { loadSession } from "../load-session.ts";
@@ -21,6 +22,8 @@ export async function statusCommand(cmd: {
   );
   const frontier = formatFrontier(state);
   if (frontier) cmd.out.write(`\n${frontier}\n`);
+  const uncontained = containmentWarning(state);
+  if (uncontained) cmd.out.write(`\n${uncontained}\n`);
 }
 
 export function formatStatus(name: string, state: SessionState, last = 10): string {

@@ -32,6 +32,7 @@ describe("readResult", () => {
       wall_s: r.wall_s,
       exit_code: 0,
       signal: null,
+      containment: "bubblewrap",
     });
   });
 

@@ -93,6 +93,7 @@ export function result(run: FakeRun, value: number, changes: Partial<Result> = {
     log_tail: `---\nval_bpb: ${value}\n`,
     locked_hashes: { "prepare.py": "sha256:0" },
     runner: { name: "gpu-runner-1", os: "Linux", labels: ["self-hosted", "gpu"] },
+    containment: "bubblewrap",
     ...changes,
   };
 }
