@@ -160,6 +160,25 @@ true`,
     expect(out("eval-val")).toBe("VALIDATION\n");
   });
 
+  it("keeps a held-out run's outputs out of every place a later run or the proposer reads", async () => {
+    const s = session(`mkdir -p "$SESSION/exp-1/out/traces" 2>/dev/null
+echo '{"task_id":"leak"}' > "$SESSION/exp-1/out/traces/leak.jsonl" 2>/dev/null
+echo '{"task_id":"leak"}' > "$SESSION/leak.jsonl" 2>/dev/null
+echo ---; echo val_bpb: 1`);
+    mkdirSync(join(s.sessionDir, "exp-1", "out"), { recursive: true });
+    s.opts.config.run.env.SESSION = s.sessionDir;
+    const heldout = {
+      ...s.opts,
+      split: "heldout" as const,
+      archiveDir: join(s.sessionDir, "heldout", "best"),
+    };
+    heldout.config = { ...s.opts.config, run: { ...s.opts.config.run, evaluate: undefined } };
+    const result = await runExperiment(heldout);
+    expect(result.status).toBe("ok");
+    expect(existsSync(join(s.sessionDir, "exp-1", "out", "traces"))).toBe(false);
+    expect(existsSync(join(s.sessionDir, "leak.jsonl"))).toBe(false);
+  });
+
   it("has no network unless the config allows it", async () => {
     const server = createServer((socket) => socket.end("hello\n"));
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
