@@ -59,6 +59,7 @@ describe("loadConfig on a valid file", () => {
         env: {},
         pass_env: [],
         log_limit: 8 * 1024 * 1024,
+        out_limit: 512 * 1024 * 1024,
       },
       metric: { name: "val_bpb", goal: "minimize" },
       objectives: [],
@@ -71,6 +72,16 @@ describe("loadConfig on a valid file", () => {
         action: "autoopt/autoopt@v1",
         retention_days: 30,
       },
+      sandbox: {
+        containment: "auto",
+        network: false,
+        read_only: [],
+        hide: [],
+        gpus: "auto",
+        gpus_per_experiment: 1,
+        share_gpus: false,
+      },
+      data: [],
       promotion: {},
     });
   });
@@ -487,5 +498,42 @@ describe("loadConfig on a bad file", () => {
     const error = rejection("version: 1\nrun: {command: x\n  bad: [\n");
     const lines = error.problems.map((p) => /at line (\d+)/.exec(p)?.[1]);
     expect(new Set(lines).size).toBe(lines.length);
+  });
+});
+
+describe("loadConfig on the sandbox and data keys", () => {
+  it("reads sizes with units, data phases and GPU lists", () => {
+    const config = loadConfig(
+      `${MINIMAL}
+data:
+  - { path: "~/.cache/d/val.bin", phases: [evaluate] }
+sandbox: { containment: bubblewrap, gpus: ["0", "2"], network: true }
+`.replace("run: {", "run: { out_limit: 2GiB,"),
+    );
+    expect(config.run.out_limit).toBe(2 * 2 ** 30);
+    expect(config.data).toEqual([{ path: "~/.cache/d/val.bin", phases: ["evaluate"] }]);
+    expect(config.sandbox).toMatchObject({
+      containment: "bubblewrap",
+      gpus: ["0", "2"],
+      network: true,
+    });
+  });
+
+  it("explains a bad size, an unknown phase and an unknown containment", () => {
+    const error = configError(
+      `${MINIMAL}
+data:
+  - { path: data/x, phases: [training] }
+sandbox: { containment: docker }
+`.replace("run: {", "run: { out_limit: lots,"),
+    );
+    expect(error.message).toContain("run.out_limit");
+    expect(error.message).toContain("not a size");
+    expect(error.message).toContain(
+      'data[0].phases[0]: "training" is not allowed; use one of run, evaluate, heldout',
+    );
+    expect(error.message).toContain(
+      'sandbox.containment: "docker" is not allowed; use one of auto, bubblewrap, none',
+    );
   });
 });
