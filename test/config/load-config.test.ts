@@ -520,7 +520,7 @@ sandbox: { containment: bubblewrap, gpus: ["0", "2"], network: true }
   });
 
   it("explains a bad size, an unknown phase and an unknown containment", () => {
-    const error = configError(
+    const error = rejection(
       `${MINIMAL}
 data:
   - { path: data/x, phases: [training] }
