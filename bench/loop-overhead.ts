@@ -1,5 +1,5 @@
 // `npm run bench`: the loop's own overhead on a real local session (git worktrees, runner,
-// ledger, proposer) with experiments that use their whole 10 s budget.
+// ledger, proposer, the sandbox) with experiments that use their whole 10 s budget.
 //   overhead ratio = 1 − Σ(experiment command wall time) / session wall time
 //   per-experiment overhead = time from one command's end to the next command's start
 // Writes docs/benchmarks/loop-overhead.md.
@@ -8,16 +8,19 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { runCommand } from "../src/cli/commands/run.ts";
+import { probeBubblewrap } from "../src/sandbox/index.ts";
 
 const BUDGET_S = Number(process.env.BENCH_BUDGET_S ?? 10);
 const EXPERIMENTS = Number(process.env.BENCH_EXPERIMENTS ?? 10);
 
 const train = `import os, time
+t_start = time.time()
 X = 1
 Y = 0.2
 time.sleep(float(os.environ["AUTOOPT_BUDGET_S"]))
 print("---")
 print(f"score:      {(X - 3) ** 2 + (Y - 0.5) ** 2 + 1:.6f}")
+print(f"t_start:    {t_start:.6f}")
 print(f"t_end:      {time.time():.6f}")
 `;
 const dir = mkdtempSync(join(tmpdir(), "autoopt-bench-"));
@@ -52,16 +55,18 @@ interface Timing {
   start: number;
   end: number;
 }
-// The command's own span: from its spawn (t_end − command_s, as the script exits right after
-// printing t_end) to t_end. Python's start-up counts as the command's time, not the loop's.
+// The command's own span: from the script's first line to its last. Starting the sandbox and
+// the interpreter counts as the loop's time, so the figure is an upper bound.
 const runs: Timing[] = readdirSync(sessionDir)
   .filter((d) => d.startsWith("exp-"))
   .map((d) => JSON.parse(readFileSync(join(sessionDir, d, "result.json"), "utf8")))
-  .map((r: { metrics: Record<string, number>; command_s?: number }) => {
-    const end = r.metrics.t_end ?? Number.NaN;
-    return { start: end - (r.command_s ?? Number.NaN), end };
-  })
+  .map((r: { metrics: Record<string, number> }) => ({
+    start: r.metrics.t_start ?? Number.NaN,
+    end: r.metrics.t_end ?? Number.NaN,
+  }))
   .sort((a, b) => a.start - b.start);
+const containment =
+  probeBubblewrap() === undefined ? "bubblewrap" : "none (bubblewrap cannot run here)";
 const busy = runs.reduce((sum, r) => sum + (r.end - r.start), 0);
 const wall = sessionEnd - sessionStart;
 const gaps = runs.map(
@@ -76,20 +81,23 @@ const report = `# Loop overhead
 
 Measured by \`npm run bench\` (bench/loop-overhead.ts) on ${new Date().toISOString().slice(0, 10)}:
 a local session of ${runs.length} runs (1 baseline + ${runs.length - 1} proposals, search proposer)
-whose command sleeps its whole ${BUDGET_S} s budget, on ${cpus().length} × ${cpus()[0]?.model.trim()}, Node ${process.version}.
+whose command sleeps its whole ${BUDGET_S} s budget, on ${cpus().length} × ${cpus()[0]?.model.trim()}, Node ${process.version},
+every run contained: ${containment}.
 
 | figure | value |
 |---|---|
 | session wall time | ${wall.toFixed(2)} s |
 | Σ experiment command time | ${busy.toFixed(2)} s |
-| **overhead ratio** (1 − Σ command / session) | **${((1 - busy / wall) * 100).toFixed(2)} %** (goal ≤ 2 %) |
+| **overhead ratio** (1 − Σ command / session) | **${((1 - busy / wall) * 100).toFixed(2)} %** (goal ≤ 1 %) |
 | per-experiment overhead, median | ${pct(50).toFixed(0)} ms |
 | per-experiment overhead, p95 | ${pct(95).toFixed(0)} ms |
 | per-experiment overhead, max | ${Math.max(...gaps).toFixed(0)} ms |
 
 Per-experiment overhead is the time between one command's end and the next one's start
-(proposal, commit, worktree, locked-file restore and hash, spawn, result.json, ledger fsync,
-branch update), plus start-up before the first run and shutdown after the last.
+(proposal, commit, worktree, locked-file restore and hash, the sandbox's start, the
+interpreter's start, result.json, ledger fsync, branch update), plus start-up before the first
+run and shutdown after the last. The overhead is a fixed cost per experiment: the ratio shrinks
+in proportion as the budget grows (at the default 5-minute budget it is a thirtieth of this).
 `;
 writeFileSync(join(import.meta.dirname, "..", "docs", "benchmarks", "loop-overhead.md"), report);
 console.log(report);
