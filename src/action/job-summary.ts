@@ -24,6 +24,9 @@ function heading(result: Result, artifact: ArtifactOutcome): string {
 }
 
 function notRecorded(result: Result, artifact: Extract<ArtifactOutcome, { uploaded: false }>) {
+  if (artifact.taken) {
+    return `> [!CAUTION]\n> **Possible tampering.** The artifact name ${code(artifact.name)} was already taken on this workflow run: another process of this job uploaded under it first (a candidate that escaped its sandbox, or a workflow step that uploads an artifact of that name). This run's result was **not** uploaded, and the artifact of that name is not its result: the App ignores artifacts of failed runs.`;
+  }
   return `> [!CAUTION]\n> The artifact ${code(artifact.name)} could not be uploaded (${cell(artifact.error)}), so the App never sees this run. ${result.experiment} was **not** discarded: re-run this job to record it.`;
 }
 

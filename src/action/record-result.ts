@@ -1,7 +1,9 @@
 import type { Config } from "../config/index.ts";
 import type { Result } from "../core/result.ts";
+import { ActionError } from "./action-error.ts";
 import type { ActionIO } from "./action-io.ts";
 import { actionOutputs } from "./action-outputs.ts";
+import { ArtifactNameTaken } from "./artifact-name-taken.ts";
 import { jobSummary } from "./job-summary.ts";
 import { stageArtifact } from "./stage-artifact.ts";
 import { type ArtifactUploader, type RetryPolicy, uploadWithRetry } from "./upload-with-retry.ts";
@@ -24,7 +26,8 @@ export function artifactName(session: string, experiment: string): string {
 /**
  * Uploads the run's artifact, then sets the outputs and writes the summary. When the upload
  * fails for good this throws, with no outputs set: a result the App never receives must fail
- * the job, or the experiment would silently count as lost.
+ * the job, or the experiment would silently count as lost. A name someone else took first
+ * fails the job as tampering, which is also what makes the App ignore that artifact.
  */
 export async function recordResult(req: RecordRequest): Promise<void> {
   const { result, config, io } = req;
@@ -36,7 +39,12 @@ export async function recordResult(req: RecordRequest): Promise<void> {
     ({ id } = await uploadWithRetry(req.uploader, request, (m) => io.warning(m), req.retry));
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    await io.appendSummary(jobSummary(result, config, { name, uploaded: false, error: message }));
+    const taken = error instanceof ArtifactNameTaken;
+    const outcome = { name, uploaded: false as const, error: message, taken };
+    await io.appendSummary(jobSummary(result, config, outcome));
+    if (taken) {
+      throw new ActionError(`possible tampering: ${message}`, { cause: error });
+    }
     throw new Error(
       `the result of ${result.experiment} was NOT recorded: ${message}. The run itself finished (${result.status}), but the App cannot see it and must not count it as discarded: re-run this job`,
       { cause: error },

@@ -6,6 +6,7 @@ import { runExperiment } from "../runner/run-experiment.ts";
 import { createSandbox, type Sandbox, SandboxUnavailable } from "../sandbox/index.ts";
 import { ActionError } from "./action-error.ts";
 import type { ActionIO } from "./action-io.ts";
+import { expectsGpu } from "./expects-gpu.ts";
 import { experimentParentEnv } from "./experiment-parent-env.ts";
 import { experimentSeed } from "./experiment-seed.ts";
 import { type ActionInputs, readInputs } from "./inputs.ts";
@@ -20,7 +21,7 @@ export interface ActionDeps {
   env: Readonly<Record<string, string | undefined>>;
   io: ActionIO;
   uploader: ArtifactUploader;
-  /** Never rejects: an nvidia-smi that fails is `ok: false`. */
+  /** Never rejects, and ends within a bounded time: an nvidia-smi that fails or hangs is `ok: false`. */
   queryGpu: () => Promise<GpuQuery>;
   /** `process.platform process.arch`, for runners that do not set RUNNER_OS. */
   platform: string;
@@ -39,7 +40,8 @@ export interface ActionDeps {
 export async function runAction(deps: ActionDeps): Promise<Result> {
   const inputs = readInputs(deps.env);
   if (inputs.token) deps.io.setSecret(inputs.token);
-  // nvidia-smi takes a noticeable fraction of a second; let it run while git works.
+  // nvidia-smi takes a noticeable fraction of a second (a hung one, up to its hard timeout);
+  // let it run while git works. Its answer is needed before the run: see runOnce.
   const gpu = deps.queryGpu();
   const prepared = await prepareWorkspace(deps.env, inputs, (m) => deps.io.info(m));
   const ws = { ...prepared, config: splitConfig(prepared.config, inputs) };
@@ -68,7 +70,8 @@ async function runOnce(
   ws: Workspace,
   gpu: GpuQuery,
 ): Promise<Result> {
-  if (!gpu.ok) deps.io.warning(`${gpu.reason}; the result will not name this runner's GPU`);
+  const runner = runnerIdentity(deps.env, ws.config, gpu.ok ? gpu.gpu : undefined, deps.platform);
+  if (!gpu.ok) checkDriver(gpu.reason, ws.config, runner.labels, inputs.experiment, deps.io);
   const sandbox = (deps.sandbox ?? actionSandbox)(ws.config);
   if (sandbox.warning) deps.io.warning(sandbox.warning);
   const places = runnerPlaces(deps.env);
@@ -97,7 +100,7 @@ async function runOnce(
       seed: experimentSeed(ws.config, inputs.experiment),
       split: inputs.split,
       parentEnv: parent.env,
-      runner: runnerIdentity(deps.env, ws.config, gpu.ok ? gpu.gpu : undefined, deps.platform),
+      runner,
       sandbox,
       hide: places.hide,
       devices: gpuNodes(),
@@ -107,6 +110,28 @@ async function runOnce(
   } catch (error) {
     throw new Error(`${inputs.experiment} could not be run`, { cause: error });
   }
+}
+
+/**
+ * A failing nvidia-smi on a job meant for a GPU is the runner's fault: the job fails before the
+ * candidate runs, so that the candidate is not run on a broken GPU and charged with its crash.
+ * Elsewhere it only costs the GPU's name in the result.
+ */
+function checkDriver(
+  reason: string,
+  config: Config,
+  labels: readonly string[],
+  experiment: string,
+  io: ActionIO,
+): void {
+  const why = expectsGpu(config, labels);
+  if (why === undefined) {
+    io.warning(`${reason}; the result will not name this runner's GPU`);
+    return;
+  }
+  throw new ActionError(
+    `this runner's GPU is not usable: ${reason.replace(/\.$/, "")}. The job is meant for a GPU (${why}), so ${experiment} was not run: this is an infrastructure error of the runner, not the candidate's. Fix the runner's NVIDIA driver (a driver/library version mismatch needs a reboot or a driver reinstall; in a Kubernetes pod, runtimeClassName: nvidia and an nvidia.com/gpu limit, see docs/runners.md) and dispatch the experiment again, or set sandbox.gpus: none if the experiments need no GPU`,
+  );
 }
 
 /**

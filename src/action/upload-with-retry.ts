@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from "node:timers/promises";
+import { ArtifactNameTaken, isNameConflict } from "./artifact-name-taken.ts";
 
 /** The part of @actions/artifact's DefaultArtifactClient the action uses. */
 export interface ArtifactUploader {
@@ -26,7 +27,10 @@ export interface RetryPolicy {
 
 export const UPLOAD_RETRY: RetryPolicy = { attempts: 3, delaysMs: [2_000, 5_000] };
 
-/** Uploads the artifact, trying again after a failure; throws once every attempt has failed. */
+/**
+ * Uploads the artifact, trying again after a failure; throws once every attempt has failed. A
+ * name already taken is not retried: it throws ArtifactNameTaken at once.
+ */
 export async function uploadWithRetry(
   uploader: ArtifactUploader,
   request: ArtifactRequest,
@@ -43,6 +47,8 @@ export async function uploadWithRetry(
         throw new Error("the artifact service returned no artifact id");
       return { id: uploaded.id };
     } catch (error) {
+      if (isNameConflict(error))
+        throw new ArtifactNameTaken(request.name, attempt, { cause: error });
       lastError = error;
       if (attempt === policy.attempts) break;
       const delay = policy.delaysMs[attempt - 1] ?? policy.delaysMs.at(-1) ?? 0;

@@ -108,10 +108,11 @@ export interface ActionRun {
 export interface RunSpec {
   workspace: string;
   inputs: Record<string, string>;
-  /** One entry per upload attempt expected: "ok", "reset" or "blob-403". */
+  /** One entry per upload attempt expected: "ok", "reset", "blob-403" or "taken". */
   plan: readonly string[];
   env?: Record<string, string>;
-  gpu?: string | false;
+  /** What the fake nvidia-smi prints (`false`: none on PATH), or its whole shell script. */
+  gpu?: string | false | { script: string };
   /** Cancels the job as the runner does: `signal` to the action once the file `when` exists. */
   cancel?: { signal: NodeJS.Signals; when: string };
 }
@@ -141,7 +142,7 @@ export async function runDistAction(spec: RunSpec): Promise<ActionRun> {
   };
 }
 
-function prepareRunFiles(root: string, gpu: string | false) {
+function prepareRunFiles(root: string, gpu: NonNullable<RunSpec["gpu"]>) {
   const files = {
     output: join(root, "github_output"),
     summary: join(root, "step_summary.md"),
@@ -154,7 +155,8 @@ function prepareRunFiles(root: string, gpu: string | false) {
   mkdirSync(files.runnerTemp);
   mkdirSync(files.bin);
   if (gpu !== false) {
-    writeFileSync(join(files.bin, "nvidia-smi"), `#!/bin/sh\nprintf '%s' '${gpu}'\n`);
+    const script = typeof gpu === "string" ? `printf '%s' '${gpu}'` : gpu.script;
+    writeFileSync(join(files.bin, "nvidia-smi"), `#!/bin/sh\n${script}\n`);
     chmodSync(join(files.bin, "nvidia-smi"), 0o755);
   }
   return files;

@@ -41,4 +41,21 @@ describe("dist/index.js when the artifact upload fails", () => {
     expect(run.summary).toContain("## autoopt exp-7: ok — result NOT recorded");
     expect(run.summary).toContain("was **not** discarded: re-run this job");
   });
+
+  it("reports a taken artifact name as tampering at once, without retrying", async () => {
+    const repo = checkout(baseFiles(), { "train.py": trainPy(1.5) });
+    const inputs = { session: "s1", experiment: "exp-7", "base-sha": repo.baseSha };
+    const run = await runDistAction({ workspace: repo.workspace, inputs, plan: ["taken"] });
+    expect(run.nockErrors).toEqual([]);
+    expect(run.code).toBe(1);
+    expect(run.requests.filter((r) => r.path.endsWith("/CreateArtifact"))).toHaveLength(1);
+    expect(run.stdout).not.toContain("retrying");
+    expect(run.stdout).toContain(
+      "::error::possible tampering: the artifact name autoopt-s1-exp-7 was already taken on this workflow run: another process of this job uploaded under it first: a candidate that escaped its sandbox, or a workflow step that uploads an artifact of that name. That artifact is not this run's result and the App must not trust it",
+    );
+    expect(run.outputs).toEqual({});
+    expect(run.summary).toContain(
+      "**Possible tampering.** The artifact name `autoopt-s1-exp-7` was already taken",
+    );
+  });
 });

@@ -4,6 +4,7 @@
 //     "ok"        CreateArtifact → block upload → commit block list → FinalizeArtifact
 //     "reset"     CreateArtifact fails with ECONNRESET (the client does not retry that itself)
 //     "blob-403"  CreateArtifact ok, then blob storage refuses the block (AuthenticationFailed)
+//     "taken"     CreateArtifact refused with HTTP 409: an artifact of that name already exists
 //   AUTOOPT_TEST_RECORD_DIR     where requests.jsonl, artifact.zip and nock-errors.json go
 // Unmatched requests and mocks left unused are written to nock-errors.json and make the process
 // exit with 70, whatever the action itself decided.
@@ -103,6 +104,8 @@ function finalizeArtifact(): void {
     });
 }
 
+const NAME_TAKEN = "an artifact with this name already exists on the workflow run";
+
 const AUTH_FAILED =
   '<?xml version="1.0" encoding="utf-8"?><Error><Code>AuthenticationFailed</Code><Message>Server failed to authenticate the request. Make sure the value of Authorization header is formed correctly including the signature.</Message></Error>';
 
@@ -122,6 +125,14 @@ for (const attempt of plan) {
       .post(`${TWIRP}/CreateArtifact`)
       // An Error instance: nock 15 leaves the request hanging when given a plain object.
       .replyWithError(Object.assign(new Error("socket hang up"), { code: "ECONNRESET" }));
+  } else if (attempt === "taken") {
+    // The Twirp error the results service answers for a name already used on the workflow run.
+    nock(RESULTS)
+      .post(`${TWIRP}/CreateArtifact`)
+      .reply(async (req: Request) => {
+        await record(req);
+        return [409, { code: "already_exists", msg: NAME_TAKEN }];
+      });
   } else if (attempt === "blob-403") {
     createArtifact();
     stageBlock(403);

@@ -1,4 +1,4 @@
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -31,6 +31,15 @@ describe("parseNvidiaSmi", () => {
   });
 });
 
+/** Whether a process still runs (a zombie waiting to be reaped does not). */
+function alive(pid: number): boolean {
+  try {
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, "utf8"));
+  } catch {
+    return false;
+  }
+}
+
 describe("queryGpu", () => {
   const dir = mkdtempSync(join(tmpdir(), "autoopt-smi-"));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -61,13 +70,52 @@ describe("queryGpu", () => {
     });
   });
 
-  it("reports an nvidia-smi that fails instead of throwing", async () => {
+  it("reports an nvidia-smi that fails instead of throwing, with what it said", async () => {
     const bin = fakeSmi(
       "broken",
-      'echo "NVIDIA-SMI has failed because it couldn\'t communicate with the NVIDIA driver."; exit 9',
+      'echo "NVIDIA-SMI has failed because it couldn\'t communicate with the NVIDIA driver. Make sure that the latest NVIDIA driver is installed and running."; echo; exit 9',
     );
-    const query = await queryGpu({ PATH: bin });
-    expect(query.ok).toBe(false);
-    expect(query.ok ? "" : query.reason).toContain("nvidia-smi failed");
+    expect(await queryGpu({ PATH: bin })).toEqual({
+      ok: false,
+      reason:
+        "nvidia-smi failed: it exited with code 9: NVIDIA-SMI has failed because it couldn't communicate with the NVIDIA driver. Make sure that the latest NVIDIA driver is installed and running.",
+    });
+    const mismatch = fakeSmi(
+      "mismatch",
+      'echo "Failed to initialize NVML: Driver/library version mismatch" >&2; echo "NVML library version: 550.127" >&2; exit 18',
+    );
+    expect(await queryGpu({ PATH: mismatch })).toEqual({
+      ok: false,
+      reason:
+        "nvidia-smi failed: it exited with code 18: Failed to initialize NVML: Driver/library version mismatch",
+    });
+  });
+
+  it("SIGKILLs an nvidia-smi that hangs and ignores SIGTERM, with what it started, at the timeout", async () => {
+    const pids = join(dir, "hang.pids");
+    const bin = fakeSmi("hang", `trap '' TERM\nsleep 60 &\necho "$$ $!" > ${pids}\nwait\nsleep 60`);
+    const started = performance.now();
+    const query = await queryGpu({ PATH: `${bin}:/usr/bin:/bin` }, { timeoutMs: 400 });
+    const took = performance.now() - started;
+    expect(query).toEqual({
+      ok: false,
+      reason: "nvidia-smi did not answer within 0.4 s and was killed (a hung driver or GPU)",
+    });
+    expect(took).toBeGreaterThanOrEqual(390);
+    expect(took).toBeLessThan(2_000);
+    const [shell, sleeper] = readFileSync(pids, "utf8").trim().split(" ").map(Number);
+    await expect
+      .poll(() => [alive(shell ?? 0), alive(sleeper ?? 0)], { timeout: 2_000 })
+      .toEqual([false, false]);
+  });
+
+  it("does not wait for a child nvidia-smi left behind once nvidia-smi itself has answered", async () => {
+    const bin = fakeSmi("leftover", `sleep 60 &\nprintf '${H100}'`);
+    const started = performance.now();
+    expect(await queryGpu({ PATH: `${bin}:/usr/bin:/bin` }, { timeoutMs: 5_000 })).toEqual({
+      ok: true,
+      gpu: { gpu: "NVIDIA H100 80GB HBM3", gpu_memory_mb: 81559 },
+    });
+    expect(performance.now() - started).toBeLessThan(2_000);
   });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { ArtifactNameTaken } from "../../src/action/artifact-name-taken.ts";
 import { type ArtifactUploader, uploadWithRetry } from "../../src/action/upload-with-retry.ts";
 
 const request = {
@@ -57,6 +58,34 @@ describe("uploadWithRetry", () => {
     );
     await expect(failure).rejects.toHaveProperty("cause", last);
     expect(calls).toHaveLength(3);
+  });
+
+  it("does not retry a name that is taken: someone else uploaded under it first", async () => {
+    // What @actions/artifact 6 throws when the results service answers CreateArtifact with 409.
+    const taken = new Error(
+      "Failed to CreateArtifact: Received non-retryable error: Failed request: (409) Conflict: an artifact with this name already exists on the workflow run",
+    );
+    const { uploader, calls } = scripted([taken, 5]);
+    const logs: string[] = [];
+    const policy = { attempts: 3, delaysMs: [0], wait: async () => {} };
+    const failure = uploadWithRetry(uploader, request, (m) => logs.push(m), policy);
+    await expect(failure).rejects.toBeInstanceOf(ArtifactNameTaken);
+    await expect(failure).rejects.toThrow(
+      /^the artifact name autoopt-s-exp-1 was already taken on this workflow run: another process of this job uploaded under it first: a candidate that escaped/,
+    );
+    await expect(failure).rejects.toHaveProperty("cause", taken);
+    expect(calls).toHaveLength(1);
+    expect(logs).toEqual([]);
+  });
+
+  it("says when a taken name may be its own earlier attempt's", async () => {
+    const taken = Object.assign(new Error("conflict"), { statusCode: 409 });
+    const { uploader, calls } = scripted([new Error("ECONNRESET"), taken]);
+    const policy = { attempts: 3, delaysMs: [0], wait: async () => {} };
+    await expect(uploadWithRetry(uploader, request, () => {}, policy)).rejects.toThrow(
+      "uploaded under it first (or upload attempt 1 of this step created it before it failed)",
+    );
+    expect(calls).toHaveLength(2);
   });
 
   it("counts an answer without an artifact id as a failure", async () => {
