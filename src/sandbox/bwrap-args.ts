@@ -47,17 +47,21 @@ function byDepth(paths: readonly string[]): string[] {
 /**
  * The tools the command finds on its PATH must keep working when they live in a hidden folder
  * (pyenv and ~/.local/bin under HOME, a virtualenv or node_modules/.bin in the repository): for
- * each such PATH entry, the top folder below the hidden one is bound back read-only.
+ * each such PATH entry, the top folder below the innermost hidden one is bound back read-only —
+ * never a folder that holds another hidden place, which binding it back would expose.
  */
 export function toolRoots(pathVar: string, hidden: readonly string[]): string[] {
+  const dirs = hidden.map((dir) => resolve(dir));
   const roots = new Set<string>();
   for (const entry of pathVar.split(":")) {
     if (!isAbsolute(entry)) continue;
-    for (const dir of hidden) {
-      const rel = relative(resolve(dir), resolve(entry));
-      if (rel === "" || rel.startsWith("..") || isAbsolute(rel)) continue;
-      roots.add(resolve(dir, rel.split(sep)[0] ?? ""));
-    }
+    const inside = dirs
+      .map((dir) => ({ dir, rel: relative(dir, resolve(entry)) }))
+      .filter(({ rel }) => rel !== "" && !rel.startsWith("..") && !isAbsolute(rel))
+      .sort((a, b) => b.dir.length - a.dir.length)[0];
+    if (!inside) continue;
+    const root = resolve(inside.dir, inside.rel.split(sep)[0] ?? "");
+    if (!dirs.some((dir) => dir !== root && dir.startsWith(root + sep))) roots.add(root);
   }
   return [...roots];
 }
