@@ -230,3 +230,26 @@ describe("the output cap", () => {
     expect((performance.now() - started) / 1000).toBeLessThan(15);
   });
 });
+
+describe("a run's metrics.json", () => {
+  it.each([
+    [
+      "a FIFO, which would block a plain read forever",
+      'mkfifo "$AUTOOPT_OUT/metrics.json"',
+      "is not a regular file",
+    ],
+    ["a link to /dev/zero", 'ln -s /dev/zero "$AUTOOPT_OUT/metrics.json"', "is a symbolic link"],
+    [
+      "2 MB of digits",
+      'head -c 2000000 /dev/zero | tr "\\0" 1 > "$AUTOOPT_OUT/metrics.json"',
+      "over the 1048576-byte limit",
+    ],
+  ])("that is %s is a crash that says so", async (_what, plant, reason) => {
+    const repo = makeRepo({ "train.sh": "true\n" }, { "train.sh": `${plant}\n` });
+    const started = performance.now();
+    const result = await runExperiment(makeOptions(repo, makeConfig()));
+    expect((performance.now() - started) / 1000).toBeLessThan(10);
+    expect(result.status).not.toBe("ok");
+    expect(result.reason).toContain(reason);
+  });
+});
