@@ -104,6 +104,13 @@ metric: { name: val_bpb, goal: minimize }   # read from $AUTOOPT_OUT/metrics.jso
 ratchet: { min_delta: 0.0, baseline_repeats: 1, noise_sigmas: 2, confirm: 0 }
 session: { max_experiments: 100, max_hours: 12, parallel: 1 }
 proposer: { kind: search }     # offline; or { kind: llm, model: ..., api_key_env: OPENAI_API_KEY }
+# Every run starts in a sandbox: HOME, /tmp and this repository are invisible, the network is
+# off. Declare the data outside the checkout, with the phases that may read it:
+# data:
+#   - { path: "~/.cache/mydata/train.bin", phases: [run] }
+#   - { path: "~/.cache/mydata/val.bin", phases: [evaluate] }
+#   - { path: "~/.cache/mydata/test.bin", phases: [heldout] }
+# sandbox: { network: false, read_only: [] }
 `;
 }
 
