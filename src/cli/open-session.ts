@@ -3,7 +3,7 @@ import { mkdir, readdir, readFile } from "node:fs/promises";
 import { hostname, platform, release } from "node:os";
 import { join } from "node:path";
 import { type Config, ConfigError, loadConfig } from "../config/index.ts";
-import { type RunnerIdentity, type Settings, settingsFromConfig } from "../core/index.ts";
+import type { RunnerIdentity } from "../core/index.ts";
 import { LedgerFile, type SessionPaths, sessionPaths } from "../engine/index.ts";
 import { LocalForge, repoRoot } from "../forge/local/index.ts";
 
@@ -67,20 +67,14 @@ export async function listSessions(repo: string): Promise<string[]> {
 
 export interface OpenedSession {
   repo: string;
-  config: Config;
-  settings: Settings;
   session: string;
   paths: SessionPaths;
   forge: LocalForge;
   ledger: LedgerFile;
 }
 
-export async function openSession(
-  repo: string,
-  config: Config,
-  session: string,
-  env: Env,
-): Promise<OpenedSession> {
+/** A session's folder, branches and ledger; its config comes from the ledger (session-config.ts). */
+export async function openSession(repo: string, session: string, env: Env): Promise<OpenedSession> {
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(session)) {
     throw new Error(`"${session}" is not a usable session name; use letters, digits, ., _ or -`);
   }
@@ -88,8 +82,6 @@ export async function openSession(
   await mkdir(paths.dir, { recursive: true });
   return {
     repo,
-    config,
-    settings: settingsFromConfig(config),
     session,
     paths,
     forge: new LocalForge({ repo, session, env }),

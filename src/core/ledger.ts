@@ -72,6 +72,11 @@ export const SessionStarted = z.object({
     )
     .optional(),
   settings: z.record(z.string(), z.unknown()),
+  /**
+   * The validated config the session runs with, command-line overrides applied: what a resume
+   * uses, whatever autoopt.yml says by then. Absent in ledgers of earlier versions.
+   */
+  config: z.unknown().optional(),
 });
 
 export const Proposed = z.object({

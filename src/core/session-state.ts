@@ -142,6 +142,7 @@ function reduce(s: SessionState, e: LedgerEvent): SessionState {
         baseSha: e.base_sha,
       });
       s.ratchetSha = e.base_sha;
+      if (e.config !== undefined) s.meta = { ...s.meta, config: e.config };
       break;
     case "proposal_failed":
       s.tokensUsed += e.tokens?.total ?? 0;

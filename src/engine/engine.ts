@@ -1,3 +1,4 @@
+import type { Config } from "../config/index.ts";
 import {
   type Action,
   applyEvent,
@@ -22,14 +23,19 @@ import type { EngineEvent } from "./engine-event.ts";
 import type { Executor } from "./executor.ts";
 import { FrontierRefs } from "./frontier-refs.ts";
 import type { LedgerFile } from "./ledger-file.ts";
+import { LedgerSeal } from "./ledger-seal.ts";
 import { Mutex } from "./mutex.ts";
+import { ProposalScope } from "./proposal-scope.ts";
 import { Proposing, type ProposingOptions } from "./proposing.ts";
+import { type CommitFacts, RecordCheck } from "./record-check.ts";
 import { TaskSet } from "./task-set.ts";
 
 export interface EngineOptions {
   session: string;
   settings: Settings;
   forge: Forge;
+  /** Git's view of commits and branches, which every record is checked against before it moves one. */
+  commits: CommitFacts;
   executor: Executor;
   proposer: Proposer;
   ledger: LedgerFile;
@@ -37,6 +43,11 @@ export interface EngineOptions {
   editable: readonly string[];
   locked: readonly string[];
   program: string;
+  /**
+   * The effective config (command-line overrides applied), recorded with the session's start
+   * and again on a resume that changed it, so that the next resume runs with exactly this.
+   */
+  config?: Config;
   /** Milliseconds since the epoch; the engine never reads the clock itself. */
   clock: () => number;
   signal: AbortSignal;
@@ -56,9 +67,13 @@ export class Engine {
   private state: SessionState;
   private readonly o: EngineOptions;
   private readonly mutex = new Mutex();
+  /** Orders appends apart from `mutex`, which some callers of `record` already hold. */
+  private readonly appending = new Mutex();
   private readonly tasks = new TaskSet();
   private readonly frontier: FrontierRefs;
   private readonly proposing: Proposing;
+  private readonly seal: LedgerSeal;
+  private readonly check: RecordCheck;
   private failure: unknown;
 
   constructor(options: EngineOptions, events: readonly LedgerEvent[]) {
@@ -66,6 +81,9 @@ export class Engine {
     this.state = replay(events);
     this.proposing = new Proposing(options);
     this.frontier = new FrontierRefs(options.forge);
+    this.seal = new LedgerSeal(options.ledger.path);
+    const scope = new ProposalScope(options.editable, options.locked);
+    this.check = new RecordCheck(options.commits, scope, options.ledger.path);
   }
 
   get current(): SessionState {
@@ -129,6 +147,7 @@ export class Engine {
   }
 
   private async open(): Promise<void> {
+    await this.seal.open();
     if (this.state.session === "") {
       const baseSha = await this.o.forge.ratchetHead();
       await this.record({
@@ -139,10 +158,16 @@ export class Engine {
         metric: judgedMetric(this.o.settings),
         ...sessionObjectives(this.o.settings),
         settings: { ...this.o.settings },
+        ...(this.o.config === undefined ? {} : { config: this.o.config }),
       });
       return;
     }
+    // Before any record is acted on: a resume would otherwise put the ratchet wherever they say.
+    await this.check.session(this.state, await this.o.forge.ratchetHead());
     await this.record({ type: "resumed", at: this.now() });
+    const { config } = this.o;
+    if (config !== undefined && JSON.stringify(this.state.meta.config) !== JSON.stringify(config))
+      await this.record({ type: "meta", at: this.now(), config });
     await reconcileBranches(this.o.forge, this.frontier, this.state);
   }
 
@@ -315,6 +340,8 @@ export class Engine {
       ...(result.reason === undefined ? {} : { reason: result.reason }),
       ...(result.containment === undefined ? {} : { containment: result.containment }),
     };
+    // The run has ended: it may have moved its branch or made commits; none of that may count.
+    await this.check.experiment(this.state, n);
     const decision = decide(this.state, n, run, this.o.settings);
     const before = this.state.ratchetSha;
     await this.record({ type: "finished", at: this.now(), experiment: n, run, decision });
@@ -324,7 +351,10 @@ export class Engine {
   }
 
   private async record(event: LedgerEvent): Promise<void> {
-    await this.o.ledger.append(event);
+    await this.appending.run(async () => {
+      await this.seal.check(this.o.clock());
+      this.seal.extend(await this.o.ledger.append(event));
+    });
     this.state = applyEvent(this.state, event);
   }
 

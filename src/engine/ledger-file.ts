@@ -31,9 +31,10 @@ export class LedgerFile {
 
   /**
    * A write that fails part way (a full disk) is cut off again: a torn line left in the middle,
-   * with later events after it, would make the whole ledger unreadable.
+   * with later events after it, would make the whole ledger unreadable. Returns the line
+   * written, so that a caller can tell its own lines from anyone else's.
    */
-  async append(event: LedgerEvent): Promise<void> {
+  async append(event: LedgerEvent): Promise<string> {
     const line = Buffer.from(`${JSON.stringify(LedgerEvent.parse(event))}\n`);
     try {
       const handle = await open(this.path, "a");
@@ -51,6 +52,7 @@ export class LedgerFile {
       } finally {
         await handle.close();
       }
+      return line.toString("utf8");
     } catch (error) {
       throw new Error(`cannot append to the ledger ${this.path}`, { cause: error });
     }

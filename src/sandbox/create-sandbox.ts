@@ -12,6 +12,16 @@ export type ContainmentChoice = "auto" | "bubblewrap" | "none";
 export const BWRAP_INSTALL =
   "install bubblewrap (Debian/Ubuntu: sudo apt-get install bubblewrap; Fedora: sudo dnf install bubblewrap)";
 
+const USERNS_FIX =
+  "allow unprivileged user namespaces (sysctl kernel.unprivileged_userns_clone=1; on Ubuntu 24.04 the AppArmor profile for bwrap, see docs/runners.md), or run in a container started with them";
+
+/** What to do about a failed probe: install bubblewrap, or let it make namespaces. */
+function fixFor(problem: string): string {
+  return problem === "bwrap is not installed" || problem.startsWith("bubblewrap needs Linux")
+    ? BWRAP_INSTALL
+    : USERNS_FIX;
+}
+
 const UNCONTAINED_RISK =
   "candidate code runs with your own powers: it can read your files and secrets, rewrite its evaluator and the session records, and reach the network";
 
@@ -39,12 +49,12 @@ export function createSandbox(choice: ContainmentChoice, probe = probeBubblewrap
   if (problem === undefined) return { containment: "bubblewrap", run: runInBubblewrap };
   if (choice === "bubblewrap") {
     throw new SandboxUnavailable(
-      `the sandbox cannot start: ${problem}; ${BWRAP_INSTALL}, or set sandbox.containment: none in autoopt.yml to run uncontained on purpose`,
+      `the sandbox cannot start: ${problem}; ${fixFor(problem)}, or set sandbox.containment: none in autoopt.yml to run uncontained on purpose`,
     );
   }
   return {
     containment: "none",
-    warning: `running uncontained (${problem}): ${UNCONTAINED_RISK}. To contain runs, ${BWRAP_INSTALL}`,
+    warning: `running uncontained (${problem}): ${UNCONTAINED_RISK}. To contain runs, ${fixFor(problem)}`,
     run: runUncontained,
   };
 }
@@ -70,7 +80,7 @@ function tryBubblewrap(): string | undefined {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === "ENOENT") return "bwrap is not installed";
     const stderr = (error as { stderr?: Buffer }).stderr?.toString().trim();
-    return `bwrap fails here${stderr ? `: ${stderr}` : ""} (user namespaces may be disabled)`;
+    return `bwrap fails here${stderr ? `: ${stderr.split("\n")[0]}` : ""}`;
   }
 }
 

@@ -45,3 +45,14 @@ describe("createSandbox where bubblewrap cannot run", () => {
     expect(sandbox.warning).toMatch(/^containment: none — /);
   });
 });
+
+describe("createSandbox where bubblewrap is installed but cannot make namespaces", () => {
+  it("says to allow user namespaces, not to install it", () => {
+    const sandbox = createSandbox(
+      "auto",
+      () => "bwrap fails here: bwrap: setting up uid map: Permission denied",
+    );
+    expect(sandbox.warning).toContain("allow unprivileged user namespaces");
+    expect(sandbox.warning).not.toContain("apt-get install bubblewrap");
+  });
+});

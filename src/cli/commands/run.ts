@@ -1,4 +1,5 @@
 import type { Config } from "../../config/index.ts";
+import { settingsFromConfig } from "../../core/index.ts";
 import { ArchiveWriter, Engine, LocalExecutor, SessionLock } from "../../engine/index.ts";
 import { localPrecheck } from "../../engine/local-precheck.ts";
 import { LocalTools } from "../../engine/local-tools.ts";
@@ -6,10 +7,10 @@ import { TaskFactsReader } from "../../engine/task-facts.ts";
 import { assertCleanForSession, headSha, ignoreArchive } from "../../forge/local/index.ts";
 import { chooseProposer } from "../../proposer/choose-proposer.ts";
 import type { Sandbox } from "../../sandbox/index.ts";
+import { committedConfig } from "../committed-config.ts";
 import { localGpus } from "../local-gpus.ts";
 import { openSandbox } from "../open-sandbox.ts";
 import {
-  applyOverrides,
   type Env,
   localRunner,
   newSessionName,
@@ -18,6 +19,7 @@ import {
   readConfig,
 } from "../open-session.ts";
 import { Progress } from "../progress.ts";
+import { sessionConfig } from "../session-config.ts";
 
 export interface RunCommand extends Overrides {
   cwd: string;
@@ -36,15 +38,23 @@ export async function runCommand(
 ): Promise<{ session: string; dir: string; reason: string }> {
   const clock = cmd.clock ?? Date.now;
   const loaded = await readConfig(cmd.cwd, cmd.env, cmd.config);
-  const config = applyOverrides(loaded.config, cmd);
   const repo = loaded.repo;
   const name = cmd.session ?? (await newSessionName(repo, new Date(clock())));
-  const s = await openSession(repo, config, name, cmd.env);
+  const s = await openSession(repo, name, cmd.env);
   const lock = new SessionLock(s.paths.lock);
   await lock.acquire(process.pid);
   try {
     await ignoreArchive(repo, cmd.env);
     const { events, repaired } = await s.ledger.load();
+    const { config, notes } = await sessionConfig({
+      session: name,
+      events,
+      current: loaded.config,
+      configPath: loaded.configPath,
+      overrides: cmd,
+      committedAt: (sha) => committedConfig(s.forge, repo, loaded.configPath, sha),
+    });
+    const settings = settingsFromConfig(config);
     if (events.length === 0) {
       await assertCleanForSession(repo, [config.program, ...localRequired(config)], cmd.env);
       await s.forge.startSession(await headSha(repo, cmd.env));
@@ -56,17 +66,20 @@ export async function runCommand(
         `autoopt: resuming session ${name} (${events.length} ledger events${repaired ? ", a torn last line dropped" : ""})\n`,
       );
     }
+    for (const note of notes) cmd.out.write(`autoopt: ${note}\n`);
     const sandbox = openSandbox(config, cmd.out);
     const gpus = await localGpus(config, cmd.env, cmd.out);
     const proposer = chooseProposer(config, cmd.env, cmd.out);
     const tools = proposer.kind === "llm" ? new LocalTools(s.paths.dir, s.forge) : undefined;
     const facts = config.mode === "harness" ? new TaskFactsReader(s.paths.dir) : undefined;
-    const progress = new Progress({ settings: s.settings, out: cmd.out, tty: cmd.tty, clock });
+    const progress = new Progress({ settings, out: cmd.out, tty: cmd.tty, clock });
     const engine = new Engine(
       {
         session: name,
-        settings: s.settings,
+        settings,
+        config,
         forge: s.forge,
+        commits: s.forge,
         executor: new LocalExecutor({
           repo,
           session: name,

@@ -165,6 +165,28 @@ export class LocalForge implements Forge {
     ]);
   }
 
+  /** The parents of a commit named by its full id; undefined when there is no such commit. */
+  async commitParents(sha: string): Promise<string[] | undefined> {
+    let line: string;
+    try {
+      line = await this.git(["rev-list", "--parents", "-n", "1", `${sha}^{commit}`, "--"]);
+    } catch {
+      return undefined;
+    }
+    const [self, ...parents] = line.trim().split(" ");
+    // A ref name or a short id resolves too; only the commit's own full id names it here.
+    return self === sha ? parents : undefined;
+  }
+
+  async changedPaths(from: string, to: string): Promise<string[]> {
+    const out = await this.git(["diff-tree", "-r", "-z", "--name-only", "--no-renames", from, to]);
+    return out.split("\0").filter(Boolean);
+  }
+
+  experimentHead(n: number): Promise<string | undefined> {
+    return this.resolve(this.experimentRef(n));
+  }
+
   async resolve(ref: string): Promise<string | undefined> {
     try {
       return (await this.git(["rev-parse", "--verify", "--quiet", `${ref}^{commit}`])).trim();
