@@ -16,7 +16,10 @@ const FAKE_EVALUATOR = 'print("---")\nprint("score: 0.001000")\n';
 function evaluatedBase() {
   const base = baseFiles();
   base[CONFIG_PATH] = config("", WITH_EVALUATOR);
-  base["train.py"] = trainPy(2, 'open("model.txt", "w").write("3.0")');
+  base["train.py"] = trainPy(
+    2,
+    'open(os.path.join(os.environ["AUTOOPT_OUT"], "model.txt"), "w").write("3.0")',
+  );
   return base;
 }
 
@@ -45,7 +48,7 @@ describe("dist/index.js and an untrustworthy candidate", () => {
   });
 
   it("scores a candidate that rewrote the evaluator while it ran with the base's evaluator", async () => {
-    const cheat = `open("model.txt", "w").write("3.0")
+    const cheat = `open(os.path.join(os.environ["AUTOOPT_OUT"], "model.txt"), "w").write("3.0")
 open("prepare.py", "w").write(${JSON.stringify(FAKE_EVALUATOR)})`;
     const repo = checkout(evaluatedBase(), { "train.py": trainPy(0.0001, cheat) });
     const inputs = { session: "s1", experiment: "exp-9", "base-sha": repo.baseSha };

@@ -35,9 +35,9 @@ with open("env-seen.json", "w") as f:
     json.dump(dict(os.environ), f)
 print(sorted(os.environ.items()))`;
 
-export const PREPARE_PY = `# the trusted evaluator: reads what train.py left and scores it
+export const PREPARE_PY = `# the trusted evaluator: reads what train.py left in $AUTOOPT_OUT and scores it
 import os
-with open("model.txt") as f:
+with open(os.path.join(os.environ["AUTOOPT_OUT"], "model.txt")) as f:
     quality = float(f.read())
 print("---")
 print(f"score: {quality:.6f}")
