@@ -3,6 +3,7 @@ import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { describe, expect, it } from "vitest";
+import { heldoutCommand } from "../../src/cli/commands/heldout.ts";
 import { runCommand } from "../../src/cli/commands/run.ts";
 import type { LedgerEvent } from "../../src/core/index.ts";
 import { gitIn, quadraticTrainPy, tempRepo } from "../helpers/temp-repo.ts";
@@ -248,4 +249,26 @@ describe("a keep moves the ratchet only to the commit autoopt made", () => {
     );
     expect(ratchet(dir)).toBe(evil);
   }, 60_000);
+});
+
+describe("autoopt report --heldout after autoopt.yml was rewritten", () => {
+  it("refuses to run a held-out command the session never recorded", async () => {
+    const dir = tempRepo({
+      "train.py": TRAIN,
+      "prepare.py": PREPARE,
+      "autoopt.yml": `${CONFIG.replace("max_experiments: 4", "max_experiments: 1")}promotion: { heldout: python3 train.py && python3 prepare.py }\n`,
+      "program.md": "# go\n",
+    });
+    await run(dir);
+    const yml = readFileSync(join(dir, "autoopt.yml"), "utf8");
+    writeFileSync(
+      join(dir, "autoopt.yml"),
+      yml.replace("python3 train.py && python3 prepare.py", "python3 fake_eval.py"),
+    );
+    const out = sink();
+    await expect(heldoutCommand({ cwd: dir, env: process.env, out, session: "s" })).rejects.toThrow(
+      /promotion\.heldout/,
+    );
+    expect(readdirSync(join(dir, ".autoopt/s"))).not.toContain("heldout");
+  });
 });

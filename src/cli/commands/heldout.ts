@@ -3,9 +3,11 @@ import { join } from "node:path";
 import { type HeldoutReport, runHeldout } from "../../engine/heldout-run.ts";
 import { type Heldout, heldoutSection } from "../../report/heldout-section.ts";
 import { renderPromotionBody } from "../../report/promotion-body.ts";
+import { committedConfig } from "../committed-config.ts";
 import { loadSession } from "../load-session.ts";
 import { openSandbox } from "../open-sandbox.ts";
-import { type Env, localRunner, readConfig } from "../open-session.ts";
+import { type Env, localRunner, openSession, readConfig } from "../open-session.ts";
+import { sessionConfig } from "../session-config.ts";
 
 /**
  * `autoopt report --heldout`: evaluates the baseline and the best commit on the held-out split,
@@ -21,7 +23,18 @@ export async function heldoutCommand(cmd: {
   signal?: AbortSignal;
 }): Promise<{ report: HeldoutReport; promotion: string }> {
   const { repo, name, paths, state } = await loadSession(cmd.cwd, cmd.env, cmd.session);
-  const { config } = await readConfig(cmd.cwd, cmd.env, cmd.config);
+  const loaded = await readConfig(cmd.cwd, cmd.env, cmd.config);
+  // The held-out command, locked files and data come from what the session recorded, never
+  // from an autoopt.yml that a run could have rewritten since.
+  const opened = await openSession(repo, name, cmd.env);
+  const { config } = await sessionConfig({
+    session: name,
+    events: (await opened.ledger.load()).events,
+    current: loaded.config,
+    configPath: loaded.configPath,
+    overrides: {},
+    committedAt: (sha) => committedConfig(opened.forge, repo, loaded.configPath, sha),
+  });
   cmd.out.write(`autoopt: evaluating the baseline and the best commit on the held-out split\n`);
   const report = await runHeldout({
     repo,
