@@ -24,7 +24,7 @@ execFileSync(
   ["prepare_data.py", "--corpus", join(root, "node_modules", "@stdlib", "datasets-spam-assassin")],
   { cwd: dir, stdio: "inherit" },
 );
-commitExample(dir, "harness-spam example");
+await commitExample(dir, "harness-spam example");
 
 const controller = new AbortController();
 process.on("SIGINT", () => controller.abort());

@@ -14,7 +14,7 @@ const dir = copyExample(
   ["train.py", "prepare.py", "program.md", "autoopt.yml", "README.md"],
   "autoopt-demo-",
 );
-commitExample(dir, "tiny-lm example");
+await commitExample(dir, "tiny-lm example");
 
 console.log(`autoopt demo: example copied to ${dir}`);
 console.log("autoopt demo: preparing the Brown corpus split (once; cached under ~/.cache/autoopt)");

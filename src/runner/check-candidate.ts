@@ -29,7 +29,8 @@ export async function checkCandidate(
 ): Promise<CandidateCheck> {
   const { base, candidate } = await resolveShas(repo, baseSha, candidateSha);
   if (base === candidate) return { ok: true, changed: [] };
-  const diff = await runGit(repo, ["diff", "--name-only", "-z", "--no-renames", base, candidate]);
+  // Plumbing: porcelain diff follows the repository's diff settings (renames, external tools).
+  const diff = await runGit(repo, ["diff-tree", "-r", "--name-only", "-z", base, candidate]);
   const changed = splitNul(diff);
   const entries = new Map((await listTree(repo, candidate)).map((e) => [e.path, e]));
   const judge = pathJudge(config);

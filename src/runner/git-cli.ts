@@ -1,12 +1,14 @@
-import { execFile } from "node:child_process";
-import { promisify } from "node:util";
+import { gitEnv as buildGitEnv, GitError, type GitVars, gitBuffer } from "../git/index.ts";
 
-const execFileAsync = promisify(execFile);
-
-/** A repository the runner reads with the git CLI, and the environment git runs with. */
+/**
+ * A repository the runner reads with the git CLI, and the environment git runs with. `gitDir`,
+ * once pinned by openGitRepo, is the repository every later call uses, whatever `dir/.git`
+ * says by then.
+ */
 export interface GitRepo {
   dir: string;
   env: Record<string, string>;
+  gitDir?: string;
 }
 
 /** One line of `git ls-tree -r`. */
@@ -17,42 +19,42 @@ export interface TreeEntry {
   path: string;
 }
 
-/**
- * Git gets only what it needs: an inherited GIT_DIR or GIT_INDEX_FILE (set inside git hooks)
- * would silently point it at another repository.
- */
+/** Git gets only what it needs from the parent; see the git wrapper's gitEnv. */
 export function gitEnv(
   parentEnv: Readonly<Record<string, string | undefined>>,
 ): Record<string, string> {
-  const env: Record<string, string> = {
-    PATH: parentEnv.PATH ?? "/usr/local/bin:/usr/bin:/bin",
-    LC_ALL: "C",
-    GIT_TERMINAL_PROMPT: "0",
-  };
-  for (const name of ["HOME", "XDG_CONFIG_HOME"]) {
-    const value = parentEnv[name];
-    if (value !== undefined) env[name] = value;
-  }
-  return env;
+  return buildGitEnv(parentEnv);
+}
+
+/**
+ * The repository of a checkout, with its git dir resolved now, before any candidate code has
+ * run in it: a run may rewrite the checkout's `.git` file to lead to a repository (config,
+ * attributes, replacement objects) of its own.
+ */
+export async function openGitRepo(
+  dir: string,
+  parentEnv: Readonly<Record<string, string | undefined>>,
+): Promise<GitRepo> {
+  const repo: GitRepo = { dir, env: gitEnv(parentEnv) };
+  const gitDir = (await runGit(repo, ["rev-parse", "--absolute-git-dir"])).toString("utf8").trim();
+  return { ...repo, gitDir };
 }
 
 /** Runs git in the repository and returns its raw stdout; a failure throws with git's stderr. */
-export async function runGit(repo: GitRepo, args: readonly string[]): Promise<Buffer> {
-  try {
-    const { stdout } = await execFileAsync("git", args, {
-      cwd: repo.dir,
-      env: repo.env,
-      encoding: "buffer",
-      // Locked files and trees of large repositories easily pass the 1 MiB default.
-      maxBuffer: 1024 * 1024 * 1024,
-    });
-    return stdout;
-  } catch (error) {
-    const stderr = stderrOf(error);
-    throw new Error(`git ${args.join(" ")} failed in ${repo.dir}${stderr ? `: ${stderr}` : ""}`, {
-      cause: error,
-    });
-  }
+export function runGit(repo: GitRepo, args: readonly string[]): Promise<Buffer> {
+  return gitBuffer(args, {
+    cwd: repo.dir,
+    // repo.env is already gitEnv's; the git variables in it are the ones autoopt added.
+    env: repo.env,
+    vars: ownVars(repo.env),
+    ...(repo.gitDir ? { gitDir: repo.gitDir } : {}),
+  });
+}
+
+function ownVars(env: Record<string, string>): GitVars {
+  const vars: GitVars = {};
+  if (env.GIT_INDEX_FILE !== undefined) vars.GIT_INDEX_FILE = env.GIT_INDEX_FILE;
+  return vars;
 }
 
 /** The full SHA of a commit, or undefined when the repository does not have it. */
@@ -62,7 +64,7 @@ export async function resolveCommit(repo: GitRepo, rev: string): Promise<string 
     return out.toString("utf8").trim();
   } catch (error) {
     // --verify --quiet exits 1, silently, exactly when the object is missing; anything else is real.
-    if (exitCodeOf(error) === 1) return undefined;
+    if (error instanceof GitError && error.exitCode === 1) return undefined;
     throw error;
   }
 }
@@ -83,17 +85,4 @@ export function splitNul(out: Buffer): string[] {
     .toString("utf8")
     .split("\0")
     .filter((part) => part.length > 0);
-}
-
-function stderrOf(error: unknown): string {
-  if (error instanceof Error && "stderr" in error) {
-    const stderr = error.stderr;
-    if (Buffer.isBuffer(stderr) || typeof stderr === "string") return stderr.toString().trim();
-  }
-  return error instanceof Error ? error.message : String(error);
-}
-
-function exitCodeOf(error: unknown): unknown {
-  const cause = error instanceof Error ? error.cause : undefined;
-  return cause instanceof Error && "code" in cause ? cause.code : undefined;
 }

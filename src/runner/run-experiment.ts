@@ -10,7 +10,7 @@ import { checkTraces } from "./check-traces.ts";
 import { cleanEnv } from "./clean-env.ts";
 import { describeEnd } from "./describe-end.ts";
 import { evaluatorTree } from "./evaluator-tree.ts";
-import { type GitRepo, gitEnv } from "./git-cli.ts";
+import { type GitRepo, openGitRepo } from "./git-cli.ts";
 import { judgeEvaluatedMetrics, judgeRunMetrics, requiredMetricNames } from "./judge-metrics.ts";
 import { diskUsage, watchSize } from "./out-size.ts";
 import { type MetricsReport, parseMetrics } from "./parse-metrics.ts";
@@ -118,7 +118,7 @@ async function runChecked(
   paths: ArchivePaths,
   redact: Redactor,
 ): Promise<RunFields> {
-  const repo: GitRepo = { dir: opts.workdir, env: gitEnv(opts.parentEnv) };
+  const repo = await openGitRepo(opts.workdir, opts.parentEnv);
   const check = await checkCandidate(repo, opts.config, opts.baseSha, opts.candidateSha);
   if (!check.ok) return invalid(check.reason, {});
   const locked = await restoreLockedFiles(repo, opts.config, opts.baseSha);

@@ -1,13 +1,13 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { AUTOOPT_IDENTITY, GitError, type GitVars, git } from "../../git/index.ts";
 import type { Forge, FrontierMember, RebaseConflict } from "../forge.ts";
-import { AUTOOPT_IDENTITY, GitError, git } from "./git.ts";
 
 export interface LocalForgeOptions {
   repo: string;
   session: string;
-  /** Environment for git (PATH, HOME); the caller's own. */
+  /** The caller's environment; git takes only PATH from it. */
   env: Readonly<Record<string, string | undefined>>;
 }
 
@@ -65,15 +65,15 @@ export class LocalForge implements Forge {
     files: ReadonlyMap<string, string>;
     message: string;
   }): Promise<string> {
-    const sha = await this.withIndex(input.parent, async (env) => {
+    const sha = await this.withIndex(input.parent, async (vars) => {
       for (const [path, content] of input.files) {
         const blob = (await this.git(["hash-object", "-w", "--stdin"], { input: content })).trim();
         const mode = await this.modeOf(input.parent, path);
         await this.git(["update-index", "--add", "--cacheinfo", `${mode},${blob},${path}`], {
-          env,
+          vars,
         });
       }
-      return this.commitIndex(env, input.parent, input.message);
+      return this.commitIndex(vars, input.parent, input.message);
     });
     await this.git(["update-ref", this.experimentRef(input.experiment), sha]);
     return sha;
@@ -87,17 +87,17 @@ export class LocalForge implements Forge {
     message: string;
   }): Promise<string | RebaseConflict> {
     const patch = await this.patch(input.parent, input.candidate, ["--binary", "--full-index"]);
-    const sha = await this.withIndex(input.onto, async (env) => {
+    const sha = await this.withIndex(input.onto, async (vars) => {
       try {
         await this.git(["apply", "--cached", "--3way", "--whitespace=nowarn"], {
-          env,
+          vars,
           input: patch,
         });
       } catch (error) {
         if (error instanceof GitError) return { conflict: error.stderr || error.message };
         throw error;
       }
-      return this.commitIndex(env, input.onto, input.message);
+      return this.commitIndex(vars, input.onto, input.message);
     });
     if (typeof sha !== "string") return sha;
     await this.git(["update-ref", this.experimentRef(input.experiment), sha]);
@@ -210,36 +210,27 @@ export class LocalForge implements Forge {
   }
 
   /** Runs `work` against a private index file seeded from `sha`, so the user's index is untouched. */
-  private async withIndex<T>(
-    sha: string,
-    work: (env: Record<string, string | undefined>) => Promise<T>,
-  ): Promise<T> {
+  private async withIndex<T>(sha: string, work: (vars: GitVars) => Promise<T>): Promise<T> {
     const dir = await mkdtemp(join(tmpdir(), "autoopt-index-"));
-    const env = { ...this.env, ...AUTOOPT_IDENTITY, GIT_INDEX_FILE: join(dir, "index") };
+    const vars: GitVars = { ...AUTOOPT_IDENTITY, GIT_INDEX_FILE: join(dir, "index") };
     try {
-      await this.git(["read-tree", sha], { env });
-      return await work(env);
+      await this.git(["read-tree", sha], { vars });
+      return await work(vars);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
   }
 
-  private async commitIndex(
-    env: Record<string, string | undefined>,
-    parent: string,
-    message: string,
-  ): Promise<string> {
-    const tree = (await this.git(["write-tree"], { env })).trim();
-    return (await this.git(["commit-tree", tree, "-p", parent, "-m", message], { env })).trim();
+  private async commitIndex(vars: GitVars, parent: string, message: string): Promise<string> {
+    const tree = (await this.git(["write-tree"], { vars })).trim();
+    return (await this.git(["commit-tree", tree, "-p", parent, "-m", message], { vars })).trim();
   }
 
-  private git(
-    args: readonly string[],
-    options: { input?: string; env?: Record<string, string | undefined> } = {},
-  ) {
+  private git(args: readonly string[], options: { input?: string; vars?: GitVars } = {}) {
     return git(args, {
       cwd: this.repo,
-      env: options.env ?? this.env,
+      env: this.env,
+      ...(options.vars ? { vars: options.vars } : {}),
       ...(options.input === undefined ? {} : { input: options.input }),
     });
   }

@@ -1,6 +1,6 @@
 import { appendFile, mkdir, readFile } from "node:fs/promises";
 import { isAbsolute, join } from "node:path";
-import { git } from "./git.ts";
+import { git } from "../../git/index.ts";
 
 type Env = Readonly<Record<string, string | undefined>>;
 

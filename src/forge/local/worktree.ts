@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import { rm } from "node:fs/promises";
-import { git } from "./git.ts";
+import { git } from "../../git/index.ts";
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -10,12 +10,12 @@ export async function addWorktree(repo: string, dir: string, sha: string, env: E
   await git(["worktree", "add", "--detach", "--force", dir, sha], { cwd: repo, env });
 }
 
+/**
+ * Deletes the folder, then lets git forget worktrees whose folder is gone. `git worktree remove`
+ * would read the folder's `.git` file, which the run could have pointed at a repository of its
+ * own making; prune only asks whether the folder still exists.
+ */
 export async function removeWorktree(repo: string, dir: string, env: Env): Promise<void> {
-  try {
-    await git(["worktree", "remove", "--force", "--force", dir], { cwd: repo, env });
-  } catch {
-    // Not a registered worktree (never made, or already gone): clear the folder and git's records.
-  }
   await rm(dir, { recursive: true, force: true });
   await git(["worktree", "prune"], { cwd: repo, env });
 }
