@@ -26,6 +26,10 @@ export const HARDENED_CONFIG: ReadonlyArray<readonly [key: string, value: string
   ["fetch.recurseSubmodules", "false"],
   ["gc.auto", "0"],
   ["maintenance.auto", "false"],
+  // With global config off, the safe.directory entries actions/checkout and users write there
+  // are not read, and a workspace owned by another user (a container job) would be refused.
+  // Ownership guards against config that runs programs, which this list already makes inert.
+  ["safe.directory", "*"],
 ];
 
 /**

@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { GitError, git, gitEnv } from "../../src/git/index.ts";
@@ -56,4 +57,20 @@ describe("git", () => {
     expect((error as GitError).message).toContain("http.extraheader=…");
     expect((error as GitError).message).not.toContain("c2VjcmV0");
   });
+});
+
+describe("git in a repository another user owns", () => {
+  it.skipIf(process.getuid?.() !== 0)(
+    "works as a container job's checkout needs, though global config (with its safe.directory) is off",
+    async () => {
+      const dir = tempDir("autoopt-owned-");
+      await git(["init", "-q", "-b", "main"], { cwd: dir, env: { PATH: process.env.PATH } });
+      execFileSync("chown", ["-R", "65534:65534", dir]);
+      const out = await git(["status", "--porcelain"], {
+        cwd: dir,
+        env: { PATH: process.env.PATH },
+      });
+      expect(out).toBe("");
+    },
+  );
 });
