@@ -4,8 +4,8 @@ import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { describe, expect, it } from "vitest";
 import { heldoutCommand } from "../../src/cli/commands/heldout.ts";
-import { runCommand } from "../../src/cli/commands/run.ts";
 import type { LedgerEvent } from "../../src/core/index.ts";
+import { runSession, sink } from "../helpers/run-session.ts";
 import { gitIn, quadraticTrainPy, tempRepo } from "../helpers/temp-repo.ts";
 
 /**
@@ -89,24 +89,8 @@ function repo(): string {
   });
 }
 
-function sink() {
-  let text = "";
-  return { write: (t: string) => (text += t), text: () => text };
-}
-
-async function run(dir: string, extra: Partial<Parameters<typeof runCommand>[0]> = {}) {
-  const out = sink();
-  const result = await runCommand({
-    cwd: dir,
-    env: process.env,
-    out,
-    tty: false,
-    signal: new AbortController().signal,
-    session: "s",
-    ...extra,
-  });
-  return { ...result, out: out.text() };
-}
+const run = (dir: string, extra: Parameters<typeof runSession>[2] = {}) =>
+  runSession(dir, "s", extra);
 
 function ledgerText(dir: string): string {
   return readFileSync(join(dir, ".autoopt/s/ledger.jsonl"), "utf8");

@@ -1,28 +1,12 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { runCommand } from "../../src/cli/commands/run.ts";
 import { LedgerFile } from "../../src/engine/index.ts";
+import { runSession } from "../helpers/run-session.ts";
 import { config, gitIn, quadraticTrainPy, tempRepo } from "../helpers/temp-repo.ts";
 
-function sink() {
-  let text = "";
-  return { write: (t: string) => (text += t), text: () => text };
-}
-
-async function run(dir: string, extra: Partial<Parameters<typeof runCommand>[0]> = {}) {
-  const out = sink();
-  const result = await runCommand({
-    cwd: dir,
-    env: process.env,
-    out,
-    tty: false,
-    signal: new AbortController().signal,
-    session: "t1",
-    ...extra,
-  });
-  return { ...result, out: out.text() };
-}
+const run = (dir: string, extra: Parameters<typeof runSession>[2] = {}) =>
+  runSession(dir, "t1", extra);
 
 describe("a local session end to end", () => {
   it("improves the metric, keeps only winners on the ratchet and leaves the user's tree alone", async () => {

@@ -10,6 +10,7 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
+import { Config } from "../../src/config/index.ts";
 
 const temps: string[] = [];
 
@@ -88,3 +89,12 @@ export function write(dir: string, path: string, content: string): void {
   mkdirSync(dirname(target), { recursive: true });
   writeFileSync(target, content);
 }
+
+/** The config the attacks run under: train.py editable, prepare.py locked. */
+export const attackConfig = Config.parse({
+  version: 1,
+  editable: ["train.py"],
+  locked: ["prepare.py"],
+  run: { command: "python3 train.py", budget: 10, grace: 5 },
+  metric: { name: "score", goal: "minimize" },
+});

@@ -2,7 +2,6 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { commitExample } from "../../scripts/example-repo.ts";
-import { Config } from "../../src/config/index.ts";
 import {
   addWorktree,
   assertCleanForSession,
@@ -16,6 +15,7 @@ import {
   type AttackRepo,
   attackRepo,
   clearMarkers,
+  attackConfig as config,
   markersLeft,
   plainGit,
   removeTempDirs,
@@ -34,14 +34,6 @@ const HOOKS = [
   "post-index-change",
   "pre-auto-gc",
 ];
-
-const config = Config.parse({
-  version: 1,
-  editable: ["train.py"],
-  locked: ["prepare.py"],
-  run: { command: "python3 train.py", budget: 10, grace: 5 },
-  metric: { name: "score", goal: "minimize" },
-});
 
 function installHooks(repo: AttackRepo, hooksDir: string): void {
   for (const hook of HOOKS) script(repo, join(hooksDir, hook), hook);

@@ -1,7 +1,6 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { Config } from "../../src/config/index.ts";
 import { addWorktree, LocalForge, removeWorktree } from "../../src/forge/local/index.ts";
 import { checkCandidate } from "../../src/runner/check-candidate.ts";
 import { type GitRepo, openGitRepo, runGit } from "../../src/runner/git-cli.ts";
@@ -9,6 +8,7 @@ import { restoreLockedFiles } from "../../src/runner/restore-locked-files.ts";
 import {
   type AttackRepo,
   attackRepo,
+  attackConfig as config,
   markersLeft,
   payload,
   plainGit,
@@ -18,14 +18,6 @@ import {
 } from "./attack-repo.ts";
 
 afterAll(removeTempDirs);
-
-const config = Config.parse({
-  version: 1,
-  editable: ["train.py"],
-  locked: ["prepare.py"],
-  run: { command: "python3 train.py", budget: 10, grace: 5 },
-  metric: { name: "score", goal: "minimize" },
-});
 
 /**
  * What a run can do from inside its checkout: build a repository of its own next to its files
