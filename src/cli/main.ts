@@ -1,5 +1,6 @@
 import { Command, InvalidArgumentError } from "commander";
 import { ConfigError, parseDuration } from "../config/index.ts";
+import { DiskFullError, findDiskFull } from "../engine/disk-full.ts";
 import { heldoutCommand } from "./commands/heldout.ts";
 import { initCommand } from "./commands/init.ts";
 import { reportCommand } from "./commands/report.ts";
@@ -133,6 +134,15 @@ export function program(env: NodeJS.ProcessEnv, cwd: string): Command {
 try {
   await program(process.env, process.cwd()).parseAsync(process.argv);
 } catch (error) {
-  process.stderr.write(`autoopt: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.stderr.write(`autoopt: ${describeError(error)}\n`);
   process.exitCode = error instanceof ConfigError ? 2 : 1;
+}
+
+/** The line a person reads; a full disk outside a running session still says what to do. */
+function describeError(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const full = error instanceof DiskFullError ? undefined : findDiskFull(error);
+  if (!full) return message;
+  const where = full.path ? ` (${full.path})` : "";
+  return `the disk is full (${full.code}): ${full.doing ?? message}${where}. Nothing recorded was lost; free space on that disk, then run the command again`;
 }

@@ -101,5 +101,25 @@ describe.skipIf(mountError !== undefined)(
       const finished = after.find((e) => e.type === "finished");
       expect(finished).toMatchObject({ experiment: 1, run: { status: "ok" } });
     });
+
+    it("says what to do when the disk is full before a session can even start", () => {
+      const repo = join(mnt, "repo");
+      const ballast = fill(mnt, 0);
+      const bin = join(import.meta.dirname, "..", "..", "bin", "autoopt.js");
+      let stderr = "";
+      try {
+        execFileSync(process.execPath, [bin, "run", "--session", "full"], {
+          cwd: repo,
+          stdio: "pipe",
+          encoding: "utf8",
+        });
+      } catch (error) {
+        stderr = String((error as { stderr?: string }).stderr);
+      } finally {
+        for (const file of ballast) rmSync(file);
+      }
+      expect(stderr).toMatch(/^autoopt: the disk is full \((ENOSPC|EDQUOT)\): /);
+      expect(stderr).toContain("free space on that disk, then run the command again");
+    });
   },
 );
