@@ -56,8 +56,10 @@ export class RecordCheck {
     const x = experiment(state, n);
     if (!x) return;
     const earlier = state.experiments.slice(0, n - 1).flatMap((e) => (e ? [e.sha] : []));
-    await this.commit(state, x, new Set([state.baseSha, ...earlier]));
-    await this.branch(x);
+    await Promise.all([
+      this.commit(state, x, new Set([state.baseSha, ...earlier])),
+      this.branch(x),
+    ]);
   }
 
   private async commit(state: SessionState, x: Experiment, known: ReadonlySet<string>) {
@@ -77,13 +79,17 @@ export class RecordCheck {
         throw this.tampered(`${where} is a baseline of another commit than its parent`);
       return;
     }
-    const parents = await this.commits.commitParents(x.sha);
+    // The diff is asked for at once; it only counts once the parent is known to be right.
+    const [parents, changed] = await Promise.all([
+      this.commits.commitParents(x.sha),
+      this.commits.changedPaths(x.parent, x.sha).catch(() => undefined),
+    ]);
     if (parents === undefined) throw this.tampered(`${where} names no commit of this repository`);
     if (parents.length !== 1 || parents[0] !== x.parent)
       throw this.tampered(`${where} does not have ${x.parent.slice(0, 7)} as its one parent`);
-    const outside = (await this.commits.changedPaths(x.parent, x.sha)).filter(
-      (path) => !this.scope.isEditable(path),
-    );
+    if (changed === undefined)
+      throw this.tampered(`${where} cannot be compared with its parent ${x.parent.slice(0, 7)}`);
+    const outside = changed.filter((path) => !this.scope.isEditable(path));
     if (outside.length > 0) {
       throw this.tampered(
         `${where} changes ${outside.slice(0, 5).join(", ")}${outside.length > 5 ? ", …" : ""}, which no proposal may change (not editable, or locked)`,

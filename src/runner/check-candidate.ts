@@ -30,9 +30,12 @@ export async function checkCandidate(
   const { base, candidate } = await resolveShas(repo, baseSha, candidateSha);
   if (base === candidate) return { ok: true, changed: [] };
   // Plumbing: porcelain diff follows the repository's diff settings (renames, external tools).
-  const diff = await runGit(repo, ["diff-tree", "-r", "--name-only", "-z", base, candidate]);
+  const [diff, tree] = await Promise.all([
+    runGit(repo, ["diff-tree", "-r", "--name-only", "-z", base, candidate]),
+    listTree(repo, candidate),
+  ]);
   const changed = splitNul(diff);
-  const entries = new Map((await listTree(repo, candidate)).map((e) => [e.path, e]));
+  const entries = new Map(tree.map((e) => [e.path, e]));
   const judge = pathJudge(config);
   const problems = changed.flatMap((path) => {
     const problem = judge(path, entries.get(path));
@@ -46,16 +49,19 @@ export async function checkCandidate(
 }
 
 async function resolveShas(repo: GitRepo, baseSha: string, candidateSha: string) {
-  const base = await resolveCommit(repo, baseSha);
+  // Independent look-ups, asked at once: they sit on the path to every run's start.
+  const [base, candidate, head] = await Promise.all([
+    resolveCommit(repo, baseSha),
+    resolveCommit(repo, candidateSha),
+    resolveCommit(repo, "HEAD"),
+  ]);
   if (!base) {
     throw new Error(
       `base commit ${baseSha} does not exist in ${repo.dir}; fetch it first (on GitHub: actions/checkout with fetch-depth: 0) or pass the right baseSha`,
     );
   }
-  const candidate = await resolveCommit(repo, candidateSha);
   if (!candidate) throw new Error(`candidate commit ${candidateSha} does not exist in ${repo.dir}`);
   // Running whatever else is checked out would record someone else's code under this candidate.
-  const head = await resolveCommit(repo, "HEAD");
   if (head !== candidate) {
     throw new Error(
       `${repo.dir} has ${head ?? "no commit"} checked out, not the candidate ${candidateSha}; check the candidate out before running it`,
