@@ -3,7 +3,7 @@ import type { Config } from "../config/index.ts";
 import {
   type GitRepo,
   listTree,
-  resolveCommit,
+  resolveCommits,
   runGit,
   splitNul,
   type TreeEntry,
@@ -49,12 +49,7 @@ export async function checkCandidate(
 }
 
 async function resolveShas(repo: GitRepo, baseSha: string, candidateSha: string) {
-  // Independent look-ups, asked at once: they sit on the path to every run's start.
-  const [base, candidate, head] = await Promise.all([
-    resolveCommit(repo, baseSha),
-    resolveCommit(repo, candidateSha),
-    resolveCommit(repo, "HEAD"),
-  ]);
+  const [base, candidate, head] = await resolveCommits(repo, [baseSha, candidateSha, "HEAD"]);
   if (!base) {
     throw new Error(
       `base commit ${baseSha} does not exist in ${repo.dir}; fetch it first (on GitHub: actions/checkout with fetch-depth: 0) or pass the right baseSha`,

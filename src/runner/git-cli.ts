@@ -41,9 +41,10 @@ export async function openGitRepo(
 }
 
 /** Runs git in the repository and returns its raw stdout; a failure throws with git's stderr. */
-export function runGit(repo: GitRepo, args: readonly string[]): Promise<Buffer> {
+export function runGit(repo: GitRepo, args: readonly string[], input?: string): Promise<Buffer> {
   return gitBuffer(args, {
     cwd: repo.dir,
+    ...(input === undefined ? {} : { input }),
     // repo.env is already gitEnv's; the git variables in it are the ones autoopt added.
     env: repo.env,
     vars: ownVars(repo.env),
@@ -67,6 +68,29 @@ export async function resolveCommit(repo: GitRepo, rev: string): Promise<string 
     if (error instanceof GitError && error.exitCode === 1) return undefined;
     throw error;
   }
+}
+
+/**
+ * The full SHA of each commit (undefined where the repository lacks it), asked of one git
+ * process: these look-ups sit on the path to every run's start.
+ */
+export async function resolveCommits(
+  repo: GitRepo,
+  revs: readonly string[],
+): Promise<Array<string | undefined>> {
+  if (revs.some((rev) => /[\r\n]/.test(rev)))
+    throw new Error("a revision cannot hold a line break");
+  const out = await runGit(
+    repo,
+    ["cat-file", "--batch-check=%(objectname) %(objecttype)"],
+    revs.map((rev) => `${rev}^{commit}\n`).join(""),
+  );
+  const lines = out.toString("utf8").split("\n");
+  // Each answer is `<sha> commit`, or `<rev> missing` / `ambiguous` for one it cannot find.
+  return revs.map((_, i) => {
+    const [sha, type] = (lines[i] ?? "").split(" ");
+    return type === "commit" ? sha : undefined;
+  });
 }
 
 /** Every file of a commit, with its mode (120000 symlink, 160000 submodule). */

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { AUTOOPT_IDENTITY, GitError, type GitVars, git } from "../../git/index.ts";
+import { AUTOOPT_IDENTITY, GitError, type GitVars, git, gitBuffer } from "../../git/index.ts";
 import type { Forge, FrontierMember, RebaseConflict } from "../forge.ts";
 
 export interface LocalForgeOptions {
@@ -44,12 +44,37 @@ export class LocalForge implements Forge {
     return sha;
   }
 
+  /**
+   * The files of a commit that exist there, read by one `cat-file --batch`: a proposal reads
+   * every editable file and the program before each experiment.
+   */
   async readFiles(sha: string, paths: readonly string[]): Promise<Map<string, string>> {
     const files = new Map<string, string>();
-    const present = new Set(await this.listFiles(sha));
-    for (const path of paths) {
-      if (present.has(path))
-        files.set(path, await this.git(["cat-file", "blob", `${sha}:${path}`]));
+    // A batch line cannot hold a line break; such a path is looked up on its own.
+    const batched = paths.filter((path) => !/[\r\n]/.test(path));
+    for (const path of paths.filter((p) => !batched.includes(p))) {
+      const text = await this.git(["cat-file", "blob", `${sha}:${path}`]).catch(() => undefined);
+      if (text !== undefined) files.set(path, text);
+    }
+    if (batched.length === 0) return files;
+    const out = await gitBuffer(["cat-file", "--batch"], {
+      cwd: this.repo,
+      env: this.env,
+      input: batched.map((path) => `${sha}:${path}\n`).join(""),
+    });
+    let at = 0;
+    for (const path of batched) {
+      const end = out.indexOf(10, at);
+      if (end < 0) break;
+      const header = out.subarray(at, end).toString("utf8");
+      at = end + 1;
+      // `<oid> <type> <size>` then the content; `<name> missing` for what the commit lacks.
+      const [, type, size] = header.split(" ");
+      if (header.endsWith(" missing") || header.endsWith(" ambiguous") || size === undefined)
+        continue;
+      const bytes = Number(size);
+      if (type === "blob") files.set(path, out.subarray(at, at + bytes).toString("utf8"));
+      at += bytes + 1;
     }
     return files;
   }

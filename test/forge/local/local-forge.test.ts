@@ -4,6 +4,7 @@ import {
   env,
   git,
   makeUserRepo,
+  RUN_SH,
   removeTempDirs,
   TRAIN_PY,
   type UserRepo,
@@ -346,14 +347,19 @@ describe("LocalForge", () => {
     ]);
     const files = await forge.readFiles(repo.base, [
       "train.py",
+      "sub",
       "sub/lib.py",
       "missing.py",
+      "a name with spaces.py",
       "scratch.txt",
+      "run.sh",
     ]);
+    // One batch: missing paths and folders are left out, and the files after them still read.
     expect(files).toEqual(
       new Map([
         ["train.py", TRAIN_PY],
         ["sub/lib.py", "SCALE = 2\n"],
+        ["run.sh", RUN_SH],
       ]),
     );
     const sha = await forge.commitCandidate({
