@@ -1,7 +1,7 @@
-import { type ExecFileException, execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Gpu } from "../core/index.ts";
+import { runNvidiaSmi } from "../runner/nvidia-smi.ts";
 
 const QUERY = "--query-gpu=index,uuid,name,memory.total,pci.bus_id";
 
@@ -14,22 +14,22 @@ export async function discoverGpus(
   procRoot = "/proc/driver/nvidia/gpus",
   timeoutMs = 10_000,
 ): Promise<{ gpus: Gpu[]; problem?: string }> {
-  const out = await new Promise<{ stdout: string; error?: ExecFileException }>((resolve) => {
-    execFile(
-      "nvidia-smi",
-      [QUERY, "--format=csv,noheader,nounits"],
-      { env: { PATH: env.PATH ?? "/usr/bin:/bin" }, timeout: timeoutMs, killSignal: "SIGKILL" },
-      (error, stdout) => resolve({ stdout: String(stdout), ...(error ? { error } : {}) }),
-    );
-  });
-  if (out.error?.code === "ENOENT") return { gpus: [] };
-  if (out.error) {
-    const why = out.error.killed
-      ? `did not answer within ${timeoutMs / 1000}s`
-      : out.error.message.split("\n")[0];
-    return { gpus: [], problem: `nvidia-smi failed: ${why}` };
+  const out = await runNvidiaSmi([QUERY, "--format=csv,noheader,nounits"], env, timeoutMs);
+  switch (out.kind) {
+    case "missing":
+      return { gpus: [] };
+    case "answered":
+      return { gpus: parseGpuList(out.stdout, (bus) => minorOf(procRoot, bus)) };
+    case "hung":
+      return { gpus: [], problem: `nvidia-smi failed: did not answer within ${timeoutMs / 1000}s` };
+    case "unstartable":
+      return { gpus: [], problem: `nvidia-smi failed: ${out.message}` };
+    case "failed":
+      return {
+        gpus: [],
+        problem: `nvidia-smi failed: it ${out.ended}${out.said ? `: ${out.said}` : ""}`,
+      };
   }
-  return { gpus: parseGpuList(out.stdout, (bus) => minorOf(procRoot, bus)) };
 }
 
 /** Parses the query's `index, uuid, name, MiB, bus` lines. */
