@@ -25,10 +25,6 @@ export class GpuSlots {
     this.#share = share;
   }
 
-  get size(): number {
-    return this.#gpus.length;
-  }
-
   take(): Gpu[] | undefined {
     if (this.#gpus.length === 0) return [];
     const byUse = [...this.#gpus].sort((a, b) => this.#use(a) - this.#use(b));

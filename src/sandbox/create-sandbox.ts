@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { chmodSync, mkdtempSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { bwrapArgs, type PathKind } from "./bwrap-args.ts";
@@ -86,10 +86,12 @@ function tryBubblewrap(): string | undefined {
 
 let empty: string | undefined;
 
-/** The empty file hidden files read as; one per autoopt process, read-only. */
+/** The empty file hidden files read as; one per autoopt process, read-only, gone at its exit. */
 function emptyFile(): string {
   if (empty === undefined) {
-    const path = join(mkdtempSync(join(tmpdir(), "autoopt-sandbox-")), "empty");
+    const dir = mkdtempSync(join(tmpdir(), "autoopt-sandbox-"));
+    process.once("exit", () => rmSync(dir, { recursive: true, force: true }));
+    const path = join(dir, "empty");
     writeFileSync(path, "");
     chmodSync(path, 0o444);
     empty = path;
