@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import nock from "nock";
 import { Probot } from "probot";
-import { describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { AppEnvError, archiveDirOf, readAppEnv } from "../../src/app/app-env.ts";
 import { proposerFor } from "../../src/app/app-proposer.ts";
@@ -183,14 +183,4 @@ proposer: { kind: llm, model: some-model, base_url: "https://llm.example/v1", ap
       expect(log.messages("info")[0]).toMatch(new RegExp(`^autoopt: ${name} is not set`));
     },
   );
-});
-
-describe("main.ts", () => {
-  it("default-exports the production app, which resumes every installation's sessions on load", async () => {
-    const { default: autoopt } = await import("../../src/app/main.ts");
-    const probot = new Probot({ appId: 1, privateKey, logLevel: "fatal", Octokit: QuietOctokit });
-    nock(API).get("/app/installations").query({ per_page: "100" }).reply(200, []);
-    await probot.load(autoopt);
-    await vi.waitFor(() => expect(nock.isDone()).toBe(true));
-  });
 });
