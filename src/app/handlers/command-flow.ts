@@ -25,20 +25,16 @@ export interface CommandDeps {
 /**
  * Everything a command needs the GitHub API for, run after the webhook has been answered: the
  * 👀 reaction first (the commenter sees at once that it was heard), then the checks, then the
- * session call, and always one reply, so that no command ends in silence.
+ * session call, and always one reply, so that no command ends in silence. A command the App
+ * had already reacted to is a redelivery, and gets nothing more.
  */
 export async function carryOut(api: IssueApi, deps: CommandDeps, request: CommandRequest) {
   const { at, delivery } = request;
   const repo = { owner: at.owner, repo: at.repo };
-  try {
-    await api.rest.reactions.createForIssueComment({
-      ...repo,
-      comment_id: request.commentId,
-      content: "eyes",
-    });
-  } catch (error) {
-    // The reaction is a courtesy; the reply still tells the commenter what happened.
-    deps.log.warn({ err: error, delivery }, "could not add the 👀 reaction");
+  if ((await react(api, deps, request)) === "already") {
+    const fields = { delivery, repo: `${at.owner}/${at.repo}`, issue: at.issue };
+    deps.log.info(fields, "ignored a command autoopt had already reacted to (a redelivery)");
+    return;
   }
   let reply: string;
   try {
@@ -50,6 +46,29 @@ export async function carryOut(api: IssueApi, deps: CommandDeps, request: Comman
   // A session may have nothing to add; GitHub refuses an empty comment, and 👀 was the answer.
   if (reply.trim() === "") return;
   await api.rest.issues.createComment({ ...repo, issue_number: at.issue, body: reply });
+}
+
+/**
+ * The 👀. GitHub answers 201 when it adds the reaction and 200 when the App had already added
+ * it: then an earlier delivery of this comment was heard, by this process or one before a
+ * restart, at no request beyond the reaction itself. The App keeps no state, and GitHub keeps
+ * this one. A failed reaction tells neither, so the command goes on.
+ */
+async function react(api: IssueApi, deps: CommandDeps, request: CommandRequest) {
+  const { at } = request;
+  try {
+    const { status } = await api.rest.reactions.createForIssueComment({
+      owner: at.owner,
+      repo: at.repo,
+      comment_id: request.commentId,
+      content: "eyes",
+    });
+    return status === 200 ? "already" : "added";
+  } catch (error) {
+    // The reaction is a courtesy; the reply still tells the commenter what happened.
+    deps.log.warn({ err: error, delivery: request.delivery }, "could not add the 👀 reaction");
+    return "failed";
+  }
 }
 
 async function answer(api: IssueApi, deps: CommandDeps, request: CommandRequest) {

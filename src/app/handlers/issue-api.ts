@@ -6,7 +6,8 @@
 export interface IssueApi {
   rest: {
     reactions: {
-      createForIssueComment: Call<{ comment_id: number; content: "eyes" }>;
+      // The status tells a new reaction (201) from one the App had already added (200).
+      createForIssueComment: Call<{ comment_id: number; content: "eyes" }, Answer>;
     };
     issues: {
       createComment: Call<{ issue_number: number; body: string }>;
@@ -18,7 +19,12 @@ export interface IssueApi {
   };
 }
 
-type Call<P> = (params: { owner: string; repo: string } & P) => Promise<{ data: unknown }>;
+interface Answer {
+  status: number;
+  data: unknown;
+}
+
+type Call<P, R = { data: unknown }> = (params: { owner: string; repo: string } & P) => Promise<R>;
 
 /** The HTTP status of a failed Octokit call, or undefined when no response came back. */
 export function statusOf(error: unknown): number | undefined {

@@ -27,6 +27,8 @@ export function onIssueComment(deps: HandlerDeps) {
       deps.log.info(fields, "ignored a command on a locked issue");
       return;
     }
+    // A redelivery to this process costs no request; after a restart, the 👀 that GitHub kept
+    // tells it (carryOut).
     if (!seen.add(`${event.repository.full_name}/${event.comment.id}`)) {
       deps.log.info(fields, "ignored a repeated delivery of a command");
       return;

@@ -1,6 +1,7 @@
 /**
  * The last `capacity` keys seen. GitHub may deliver a webhook twice (a redelivery keeps its
- * delivery id, and the comment keeps its id); the second must not post a second reply.
+ * delivery id, and the comment keeps its id); the second must not post a second reply. Kept in
+ * memory, for the one process: it spares a redelivery every request, and a restart forgets it.
  */
 export class RecentKeys {
   readonly #capacity: number;

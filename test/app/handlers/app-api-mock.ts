@@ -38,9 +38,29 @@ export class AppApiMock {
     });
   }
 
-  eyes(): this {
+  /**
+   * The 👀 on the command, as the App's bot user adds it: GitHub answers 201 when it creates the
+   * reaction and 200 when that user had already added it (the same body, the one reaction).
+   */
+  eyes(status: 200 | 201 = 201): this {
     const path = "/repos/{owner}/{repo}/issues/comments/{comment_id}/reactions";
-    const reply = { status: 201, body: { ...example("reaction"), content: "eyes" } };
+    const base = example("reaction");
+    const user = { ...object(base.user, "reaction.user"), login: "autoopt[bot]", type: "Bot" };
+    const reply = { status, body: { ...base, user, content: "eyes" } };
+    return this.expect(
+      "post",
+      path,
+      { comment_id: String(COMMENT_ID) },
+      { content: "eyes" },
+      reply,
+    );
+  }
+
+  /** The 👀 refused with GitHub's 422 (it answers so when "the endpoint has been spammed"). */
+  eyesRefused(): this {
+    const path = "/repos/{owner}/{repo}/issues/comments/{comment_id}/reactions";
+    const docs = "reactions/reactions#create-reaction-for-an-issue-comment";
+    const reply = { status: 422, body: apiError(422, "Validation Failed", docs) };
     return this.expect(
       "post",
       path,

@@ -63,15 +63,18 @@ export async function appHarness() {
   });
   await probot.load(createApp({ sessions, log, queue }));
   let deliveries = 0;
-  /** Receives the event as Probot's middleware would, then waits for the background work. */
-  const deliver = async (name: string, payload: unknown) => {
-    await receive(name, payload);
+  /**
+   * Receives the event as Probot's middleware would, then waits for the background work. The
+   * delivery id (X-GitHub-Delivery) counts from `delivery-1` in each harness unless given.
+   */
+  const deliver = async (name: string, payload: unknown, id?: string) => {
+    await receive(name, payload, id);
     await queue.idle();
   };
-  const receive = (name: string, payload: unknown) => {
+  const receive = (name: string, payload: unknown, id?: string) => {
     deliveries += 1;
     // Some cases send shapes GitHub's payload types rule out, on purpose: Probot gets it untyped.
-    const event = { id: `delivery-${deliveries}`, name, payload } as Parameters<
+    const event = { id: id ?? `delivery-${deliveries}`, name, payload } as Parameters<
       Probot["receive"]
     >[0];
     return probot.receive(event);

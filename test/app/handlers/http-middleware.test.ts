@@ -23,7 +23,7 @@ beforeAll(() => {
   nock.emitter.on("no match", onNoMatch);
 });
 afterEach(() => {
-  server?.close();
+  for (const server of servers.splice(0)) server.close();
   const pending = nock.pendingMocks();
   const missed = unmatched.splice(0);
   nock.cleanAll();
@@ -36,9 +36,12 @@ afterAll(() => {
 });
 
 const SECRET = "webhook-secret";
-let server: Server | undefined;
+const servers: Server[] = [];
 
-/** The App behind Probot's real webhook middleware, on a loopback port. */
+/**
+ * The App behind Probot's real webhook middleware, on a loopback port: one process of it, with
+ * its own Probot and nothing remembered from any other.
+ */
 async function listen() {
   const sessions = new RecordingSessions();
   const queue = new WorkQueue(new RecordingLog());
@@ -51,8 +54,9 @@ async function listen() {
   });
   const app = createApp({ sessions, log: new RecordingLog(), queue });
   const middleware = await createNodeMiddleware(app, { probot });
-  server = createServer((req, res) => void middleware(req, res));
-  await new Promise<void>((resolve) => server?.listen(0, "127.0.0.1", resolve));
+  const server = createServer((req, res) => void middleware(req, res));
+  servers.push(server);
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   const post = (payload: object, secret = SECRET) => {
     const body = JSON.stringify(payload);
@@ -68,7 +72,8 @@ async function listen() {
       },
     });
   };
-  return { sessions, queue, post };
+  const stop = () => new Promise<void>((resolve) => server.close(() => resolve()));
+  return { sessions, queue, post, stop };
 }
 
 describe("createApp behind Probot's HTTP middleware", () => {
@@ -82,6 +87,23 @@ describe("createApp behind Probot's HTTP middleware", () => {
     expect(queue.size).toBe(1);
     release();
     await queue.idle();
+    expect(api.comments()).toEqual(["session stopping (stop)"]);
+  });
+
+  it("answers a command redelivered to a restarted App once, by the 👀 GitHub kept", async () => {
+    const api = new AppApiMock().token().eyes().permission("admin", "admin").comment();
+    const payload = commentCreated({ body: "/autoopt stop" });
+    const before = await listen();
+    expect((await before.post(payload)).status).toBe(200);
+    await before.queue.idle();
+    await before.stop();
+
+    const after = await listen();
+    new AppApiMock().token().eyes(200);
+    const response = await after.post(payload);
+    expect(response.status).toBe(200);
+    await after.queue.idle();
+    expect(after.sessions.calls).toEqual([]);
     expect(api.comments()).toEqual(["session stopping (stop)"]);
   });
 

@@ -125,6 +125,43 @@ describe("issue_comment.created: commands", () => {
   });
 });
 
+describe("issue_comment.created: redeliveries after a restart", () => {
+  // A restart is a fresh harness: a new Probot (no installation token cached) and a new App
+  // that remembers no delivery. What it has is GitHub: the 👀 it added the first time.
+  it.each([
+    ["its delivery id", undefined],
+    ["a new delivery id", "redelivered-from-the-settings-page"],
+  ])("answers a command once when a restarted App receives it again with %s", async (_, id) => {
+    const payload = commentCreated({ body: "/autoopt start --budget 90s" });
+    const before = await appHarness();
+    const api = heard().config(CONFIG).comment();
+    await before.deliver("issue_comment", payload);
+    expect(before.sessions.calls.map((call) => call.method)).toEqual(["start"]);
+
+    const after = await appHarness();
+    new AppApiMock().token().eyes(200);
+    await after.deliver("issue_comment", payload, id);
+    expect(after.sessions.calls).toEqual([]);
+    expect(api.comments()).toEqual(["session started (start)"]);
+    expect(after.log.lines).toEqual([
+      {
+        level: "info",
+        fields: { delivery: id ?? "delivery-1", repo: `${OWNER}/${REPO}`, issue: ISSUE },
+        message: "ignored a command autoopt had already reacted to (a redelivery)",
+      },
+    ]);
+  });
+
+  it("carries the command out when the 👀 cannot be added, since nothing says it was heard", async () => {
+    const app = await appHarness();
+    const api = new AppApiMock().token().eyesRefused().permission("admin", "admin").comment();
+    await app.deliver("issue_comment", commentCreated({ body: "/autoopt status" }));
+    expect(app.sessions.calls).toEqual([{ method: "status", at: AT }]);
+    expect(api.comments()).toEqual(["status refreshed (status)"]);
+    expect(app.log.messages("warn")).toEqual(["could not add the 👀 reaction"]);
+  });
+});
+
 describe("issue_comment.created: who may command", () => {
   it.each([
     ["read", "read"],
