@@ -6,6 +6,7 @@ import { runExperiment } from "../runner/run-experiment.ts";
 import { createSandbox, type Sandbox, SandboxUnavailable } from "../sandbox/index.ts";
 import { ActionError } from "./action-error.ts";
 import type { ActionIO } from "./action-io.ts";
+import { checkArtifactServer } from "./artifact-server.ts";
 import { expectsGpu } from "./expects-gpu.ts";
 import { experimentParentEnv } from "./experiment-parent-env.ts";
 import { experimentSeed } from "./experiment-seed.ts";
@@ -40,6 +41,7 @@ export interface ActionDeps {
 export async function runAction(deps: ActionDeps): Promise<Result> {
   const inputs = readInputs(deps.env);
   if (inputs.token) deps.io.setSecret(inputs.token);
+  checkArtifactServer(deps.env, inputs.experiment);
   // nvidia-smi takes a noticeable fraction of a second (a hung one, up to its hard timeout);
   // let it run while git works. Its answer is needed before the run: see runOnce.
   const gpu = deps.queryGpu();
