@@ -79,11 +79,14 @@ export class SessionApi {
     return data;
   }
 
-  /** The open pull request from `branch` of this repository, if any. */
-  async openPull(branch: string): Promise<PullData | undefined> {
+  /**
+   * The open pull request from `branch` of this repository into `base`, if any: the one GitHub
+   * refuses to open a second of.
+   */
+  async openPull(branch: string, base: string): Promise<PullData | undefined> {
     const head = `${this.owner}:${branch}`;
     const { data } = await this.call("GET", "pulls", (o) =>
-      this.octokit.rest.pulls.list({ ...o, head, state: "open", per_page: 1 }),
+      this.octokit.rest.pulls.list({ ...o, head, base, state: "open", per_page: 1 }),
     );
     return data[0];
   }

@@ -21,7 +21,7 @@ export interface SessionClient extends GitHubClient {
         PullData
       >;
       list: Call<
-        { head: string; state?: "open" | "closed" | "all"; per_page?: number },
+        { head: string; base?: string; state?: "open" | "closed" | "all"; per_page?: number },
         PullData[]
       >;
     };

@@ -1,5 +1,5 @@
 import type { SessionContext } from "./session-context.ts";
-import { refreshPromotion, reportFailure, updateStatus } from "./session-report.ts";
+import { refreshReports, reportFailure } from "./session-report.ts";
 
 /**
  * One unit of work on a session, run in the session's queue: reload the state from the ledger
@@ -23,20 +23,11 @@ export async function runJob(
     const before = ctx.changes;
     await work();
     await ctx.flush();
-    if (ctx.changes !== before) await report(ctx);
+    if (ctx.changes !== before) await refreshReports(ctx);
   } catch (error) {
     await reportFailure(ctx, error).catch((failed: unknown) =>
       ctx.log.error(`${ctx.session}: could not report a failure: ${String(failed)}`),
     );
     ctx.discard();
   }
-}
-
-async function report(ctx: SessionContext): Promise<void> {
-  if (ctx.keptNow || ctx.promotionStale) {
-    ctx.keptNow = false;
-    ctx.promotionStale = false;
-    await refreshPromotion(ctx, { reopen: false });
-  }
-  await updateStatus(ctx);
 }

@@ -64,6 +64,28 @@ async function createStatus(ctx: SessionContext, body: string): Promise<void> {
 }
 
 /**
+ * Brings what the session shows up to date at the end of a job: the promotion pull request when
+ * a change was kept or its evidence changed, then the status comment. A promotion that fails is
+ * told on the issue (once per distinct error) and tried again after the next change, and the
+ * status comment is brought up to date all the same: it must not freeze at a state long gone.
+ */
+export async function refreshReports(ctx: SessionContext): Promise<void> {
+  let failed: { error: unknown } | undefined;
+  if (ctx.keptNow || ctx.promotionStale) {
+    ctx.keptNow = false;
+    ctx.promotionStale = false;
+    try {
+      await refreshPromotion(ctx, { reopen: false });
+    } catch (error) {
+      ctx.promotionStale = true;
+      failed = { error };
+    }
+  }
+  await updateStatus(ctx);
+  if (failed) await reportFailure(ctx, failed.error);
+}
+
+/**
  * Opens the promotion pull request (ratchet → default branch) or refreshes its title and body.
  * Undefined while nothing was kept: a pull request without commits is one GitHub refuses.
  */
@@ -94,6 +116,11 @@ export async function refreshPromotion(
   return pr;
 }
 
+/**
+ * Creates the pull request, or finds the one already open: the App may have opened it and
+ * stopped before its number reached the ledger. Creating first costs one request when (as
+ * nearly always) there is none yet; GitHub's 422 for an open one says so in `errors[].message`.
+ */
 async function openPull(
   ctx: SessionContext,
   pull: { title: string; body: string; base: string },
@@ -102,9 +129,11 @@ async function openPull(
   try {
     return await ctx.api.createPull({ ...pull, head });
   } catch (error) {
-    if (!(error instanceof GitHubApiError && error.is(422, /already exists/i))) throw error;
-    const open = await ctx.api.openPull(head);
+    if (!(error instanceof GitHubApiError && error.is(422, /pull request already exists/i)))
+      throw error;
+    const open = await ctx.api.openPull(head, pull.base);
     if (!open) throw error;
+    ctx.log.info(`${ctx.session}: found promotion PR #${open.number}, opened before a restart`);
     return ctx.api.updatePull(open.number, { body: pull.body, title: pull.title });
   }
 }

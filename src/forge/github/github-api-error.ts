@@ -4,22 +4,32 @@ export class GitHubApiError extends Error {
   readonly status: number | undefined;
   /** GitHub's `message` field, e.g. "Update is not a fast forward". */
   readonly githubMessage: string;
+  /**
+   * What GitHub's `errors` list says, one line per entry: its `message`, or its resource, field
+   * and code. A 422 "Validation Failed" says what failed only there, e.g. "A pull request already
+   * exists for octo-org:feature." or "PullRequest head invalid".
+   */
+  readonly githubErrors: readonly string[];
 
   constructor(request: string, error: unknown) {
     const status = statusOf(error);
     const githubMessage = messageOf(error);
+    const githubErrors = errorsOf(error);
+    const details = githubErrors.length === 0 ? "" : ` (${githubErrors.join("; ")})`;
     super(
-      `GitHub ${request} failed${status === undefined ? "" : ` with ${status}`}: ${githubMessage}; ${hint(status)}`,
+      `GitHub ${request} failed${status === undefined ? "" : ` with ${status}`}: ${githubMessage}${details}; ${hint(status)}`,
       { cause: error },
     );
     this.name = "GitHubApiError";
     this.status = status;
     this.githubMessage = githubMessage;
+    this.githubErrors = githubErrors;
   }
 
-  /** A 422 whose message matches, e.g. `is(422, /fast forward/i)`. */
+  /** A 422 whose message or one of whose errors matches, e.g. `is(422, /fast forward/i)`. */
   is(status: number, message: RegExp): boolean {
-    return this.status === status && message.test(this.githubMessage);
+    if (this.status !== status) return false;
+    return [this.githubMessage, ...this.githubErrors].some((text) => message.test(text));
   }
 }
 
@@ -31,14 +41,32 @@ function statusOf(error: unknown): number | undefined {
 /** Octokit's RequestError keeps the response body in `response.data`; GitHub puts `message` there. */
 function messageOf(error: unknown): string {
   if (typeof error !== "object" || error === null) return String(error);
-  if ("response" in error && typeof error.response === "object" && error.response !== null) {
-    const { response } = error;
-    if ("data" in response && typeof response.data === "object" && response.data !== null) {
-      const { data } = response;
-      if ("message" in data && typeof data.message === "string") return data.message;
-    }
-  }
+  const data = responseData(error);
+  if (data !== undefined && "message" in data && typeof data.message === "string")
+    return data.message;
   return error instanceof Error ? error.message : String(error);
+}
+
+function responseData(error: unknown): object | undefined {
+  if (typeof error !== "object" || error === null || !("response" in error)) return undefined;
+  const { response } = error;
+  if (typeof response !== "object" || response === null || !("data" in response)) return undefined;
+  return typeof response.data === "object" && response.data !== null ? response.data : undefined;
+}
+
+/** `response.data.errors` of Octokit's RequestError, as lines (none when GitHub gave none). */
+function errorsOf(error: unknown): string[] {
+  const data = responseData(error);
+  const errors = data === undefined ? undefined : Reflect.get(data, "errors");
+  if (!Array.isArray(errors)) return [];
+  return errors.map((entry: unknown) => {
+    if (typeof entry === "string") return entry;
+    if (typeof entry !== "object" || entry === null) return String(entry);
+    const message = Reflect.get(entry, "message");
+    if (typeof message === "string" && message !== "") return message;
+    const parts = ["resource", "field", "code"].map((key) => Reflect.get(entry, key));
+    return parts.filter((part) => typeof part === "string").join(" ");
+  });
 }
 
 function hint(status: number | undefined): string {

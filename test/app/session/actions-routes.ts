@@ -1,14 +1,8 @@
 import type { FakeRepo } from "./fake-repo.ts";
 import type { Reply, Route } from "./fake-routes.ts";
 import { fields, invalid, notFound, ok, route } from "./git-routes.ts";
-import {
-  artifact,
-  dispatchDetails,
-  issueComment,
-  pullRequest,
-  pullRequestSimple,
-  workflowRun,
-} from "./session-shapes.ts";
+import { promotionRoutes } from "./promotion-routes.ts";
+import { artifact, dispatchDetails, issueComment, workflowRun } from "./session-shapes.ts";
 
 const P = "/repos/{owner}/{repo}";
 
@@ -47,7 +41,7 @@ export function actionRoutes(repo: FakeRepo): Route[] {
       return { status: 302, headers: { location } };
     }),
     ...issueRoutes(repo),
-    ...pullRoutes(repo),
+    ...promotionRoutes(repo),
   ];
 }
 
@@ -81,46 +75,6 @@ function issueRoutes(repo: FakeRepo): Route[] {
       if (!comment) return notFound("issues/comments#update-an-issue-comment");
       comment.body = fields(body, ["body"]).body;
       return ok(issueComment(Number(params.comment_id), comment.issue, comment.body));
-    }),
-  ];
-}
-
-function pullRoutes(repo: FakeRepo): Route[] {
-  const open = (head: string) =>
-    [...repo.pulls.values()].find((p) => p.state === "open" && p.head === head);
-  return [
-    route("post", `${P}/pulls`, ({ body }) => {
-      const { title, head, base } = fields(body, ["title", "head", "base"]);
-      if (open(head))
-        return invalid(
-          `A pull request already exists for octo-org:${head}.`,
-          "pulls/pulls#create-a-pull-request",
-        );
-      const number = repo.nextId();
-      const pr = {
-        number,
-        head,
-        base,
-        title,
-        body: fields(body, ["body"]).body,
-        state: "open" as const,
-      };
-      repo.pulls.set(number, pr);
-      return { status: 201, body: pullRequest(pr) };
-    }),
-    route("patch", `${P}/pulls/{pull_number}`, ({ params, body }) => {
-      const pr = repo.pulls.get(Number(params.pull_number));
-      if (!pr) return notFound("pulls/pulls#update-a-pull-request");
-      Object.assign(pr, fields(body, ["title", "body"]));
-      if (Reflect.get(body as object, "state") === "open") pr.state = "open";
-      return ok(pullRequest(pr));
-    }),
-    route("get", `${P}/pulls`, ({ query }) => {
-      const head = (query.head ?? "").replace(/^[^:]*:/, "");
-      const found = [...repo.pulls.values()].filter(
-        (p) => p.head === head && p.state === query.state,
-      );
-      return ok(found.map(pullRequestSimple));
     }),
   ];
 }

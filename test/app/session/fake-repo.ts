@@ -49,6 +49,8 @@ export class FakeRepo {
   ]);
   /** `details` answers a dispatch with 200 and the run's id; `no-content` with 204, as GitHub did before. */
   dispatchAnswer: "details" | "no-content" = "details";
+  /** True for an App installed without `pull requests: write`: GitHub answers POST /pulls with 403. */
+  refusesPulls = false;
   /** False while GitHub's run list lags behind: dispatched runs do not show in it yet. */
   listsNewRuns = true;
   readonly seen: Seen[] = [];

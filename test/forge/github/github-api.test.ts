@@ -51,6 +51,37 @@ describe("GitHubApiError", () => {
     expect(error.is(422, /not accessible/)).toBe(false);
   });
 
+  it("reads what a 422 Validation Failed says in its errors", () => {
+    const data = {
+      message: "Validation Failed",
+      errors: [
+        {
+          resource: "PullRequest",
+          code: "custom",
+          message: "A pull request already exists for o:autoopt/issue-7/ratchet.",
+        },
+        { resource: "PullRequest", field: "base", code: "invalid" },
+      ],
+      documentation_url: "https://docs.github.com/rest/pulls/pulls#create-a-pull-request",
+      status: "422",
+    };
+    const cause = Object.assign(new Error("Validation Failed"), {
+      status: 422,
+      response: { data },
+    });
+    const error = new GitHubApiError("POST /repos/o/r/pulls", cause);
+    expect(error.githubMessage).toBe("Validation Failed");
+    expect(error.githubErrors).toEqual([
+      "A pull request already exists for o:autoopt/issue-7/ratchet.",
+      "PullRequest base invalid",
+    ]);
+    expect(error.message).toBe(
+      "GitHub POST /repos/o/r/pulls failed with 422: Validation Failed (A pull request already exists for o:autoopt/issue-7/ratchet.; PullRequest base invalid); GitHub rejected the request as invalid",
+    );
+    expect(error.is(422, /already exists/)).toBe(true);
+    expect(error.is(422, /fast forward/)).toBe(false);
+  });
+
   it("says when no response came back", () => {
     const error = new GitHubApiError("GET /x", new TypeError("fetch failed"));
     expect(error.status).toBeUndefined();
