@@ -28,7 +28,7 @@ import {
 } from "./session-names.ts";
 import { SessionQueue } from "./session-queue.ts";
 import * as reply from "./session-replies.ts";
-import { pullUrl, refreshPromotion, statusUrl } from "./session-report.ts";
+import { pullUrl, refreshPromotion, statusUrl, updateStatus } from "./session-report.ts";
 import { startSession } from "./start-session.ts";
 
 export interface GitHubSessionsOptions {
@@ -121,10 +121,15 @@ export class GitHubSessions implements SessionService {
     return answer;
   }
 
+  /**
+   * Replies with a summary at once, and brings the status comment up to date in the session's
+   * queue: one read of the ledger's head, and an edit only when the comment's body changed.
+   */
   async status(at: IssueRef): Promise<string> {
     const found = await this.latest(at);
     if (!found) return reply.NO_SESSION;
     const { ctx, state } = found;
+    this.enqueue(ctx, "status", () => updateStatus(ctx));
     const max = ctx.configOf(state).session.max_experiments;
     return reply.statusReply(state, ctx.session, max, statusUrl(ctx, state));
   }
