@@ -1,5 +1,6 @@
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { type GitHubServer, gitHubServer } from "./github-server.ts";
 
 /**
  * What the App's server needs from its environment, checked before Probot starts so that a
@@ -40,6 +41,7 @@ export function readAppEnv(env: Env, exists: (path: string) => boolean): AppEnv 
     ...secretProblems(env.WEBHOOK_SECRET),
     ...portProblems(env.PORT),
     ...proxyProblems(env.WEBHOOK_PROXY_URL),
+    ...serverProblems(env.GHE_HOST, env.GHE_PROTOCOL),
   ];
   if (problems.length > 0) throw new AppEnvError(problems);
   return { kind: "serve" };
@@ -95,6 +97,25 @@ function proxyProblems(url: string | undefined): string[] {
   return [
     `WEBHOOK_PROXY_URL is ${JSON.stringify(url)}, not a URL: give the channel URL, e.g. https://smee.io/AbC123`,
   ];
+}
+
+function serverProblems(host: string | undefined, protocol: string | undefined): string[] {
+  const problems: string[] = [];
+  if (protocol && protocol !== "https" && protocol !== "http")
+    problems.push(`GHE_PROTOCOL is ${JSON.stringify(protocol)}: give https (the default) or http`);
+  if (host && (/[/\\\s]/.test(host) || !URL.canParse(`https://${host}`)))
+    problems.push(
+      `GHE_HOST is ${JSON.stringify(host)}: give the server's host name alone, e.g. github.example.com, without https:// or a path (Probot adds https:// and /api/v3); leave it unset for github.com`,
+    );
+  return problems;
+}
+
+/**
+ * The GitHub server the App talks to and links to: GHE_HOST (with GHE_PROTOCOL), as Probot reads
+ * them, else github.com. Sessions build every link they write from it.
+ */
+export function gitHubServerOf(env: Env): GitHubServer {
+  return gitHubServer(env.GHE_HOST, env.GHE_PROTOCOL);
 }
 
 /**

@@ -2,9 +2,10 @@ import { existsSync, readFileSync } from "node:fs";
 import { parseEnv } from "node:util";
 import { type ApplicationFunction, type Probot, run } from "probot";
 import { createApp } from "./app.ts";
-import { AppEnvError, archiveDirOf, readAppEnv } from "./app-env.ts";
+import { AppEnvError, archiveDirOf, gitHubServerOf, readAppEnv } from "./app-env.ts";
 import type { AppLog } from "./app-log.ts";
 import { proposerFor } from "./app-proposer.ts";
+import { sessionsOn } from "./github-server-sessions.ts";
 import { ListenError, listenErrorOf } from "./listen-error.ts";
 import { reconcileInstallations } from "./reconcile-installations.ts";
 import { GitHubSessions } from "./session/github-sessions.ts";
@@ -30,15 +31,17 @@ function productionApp(env: NodeJS.ProcessEnv) {
   let loaded: Loaded | undefined;
   const app: ApplicationFunction = (probot, options) => {
     const log = probot.log.child({ name: "autoopt" });
+    const server = gitHubServerOf(env);
     const sessions = new GitHubSessions({
       octokitFor: (installationId) => probot.auth(installationId),
       proposerFor: proposerFor(env, log),
       clock: Date.now,
       log,
       archiveDir: archiveDirOf(env),
+      server,
     });
     const queue = new WorkQueue(log);
-    createApp({ sessions, log, queue })(probot, options);
+    createApp({ sessions: sessionsOn(server, sessions, log), log, queue })(probot, options);
     loaded = { probot, sessions, queue, log };
   };
   return {

@@ -3,6 +3,7 @@ import type { SessionState } from "../../core/index.ts";
 import type { Proposer } from "../../proposer/index.ts";
 import { ArchiveCache } from "../archive/archive-cache.ts";
 import type { StartCommand } from "../commands/command.ts";
+import type { GitHubServer } from "../github-server.ts";
 import type {
   IssueRef,
   PromotionClosed,
@@ -43,6 +44,8 @@ export interface GitHubSessionsOptions {
    * reads it from AUTOOPT_ARCHIVE_DIR). Without it proposers get no tools.
    */
   archiveDir?: string;
+  /** The server the App is connected to (src/app/app-env.ts reads GHE_HOST); github.com without. */
+  server?: GitHubServer;
 }
 
 /** A command's issue, with who typed it when the caller knows. */
@@ -249,7 +252,7 @@ export class GitHubSessions implements SessionService {
 
   private async createContext(at: Where, session: string): Promise<SessionContext> {
     const octokit = await this.o.octokitFor(at.installationId);
-    const { proposerFor, clock, log } = this.o;
+    const { proposerFor, clock, log, server } = this.o;
     return new SessionContext({
       octokit,
       owner: at.owner,
@@ -259,6 +262,7 @@ export class GitHubSessions implements SessionService {
       clock,
       log,
       ...(this.archive ? { archive: this.archive } : {}),
+      ...(server ? { server } : {}),
     });
   }
 }

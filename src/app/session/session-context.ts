@@ -13,6 +13,7 @@ import { GitHubForge, LedgerBranch } from "../../forge/github/index.ts";
 import type { Proposer } from "../../proposer/index.ts";
 import type { ArchiveCache } from "../archive/archive-cache.ts";
 import type { SessionArchive } from "../archive/session-archive.ts";
+import { GITHUB_COM, type GitHubServer } from "../github-server.ts";
 import { AppProposing } from "./app-proposing.ts";
 import { recordedConfig } from "./effective-config.ts";
 import { openProposalTools } from "./proposal-tools.ts";
@@ -37,6 +38,8 @@ export interface SessionContextOptions {
   log: SessionLog;
   /** Where session archives are cached for the LLM proposer's tools; none without. */
   archive?: ArchiveCache;
+  /** The server its links point at; github.com without. */
+  server?: GitHubServer;
 }
 
 /**
@@ -52,6 +55,7 @@ export class SessionContext {
   readonly api: SessionApi;
   readonly clock: () => number;
   readonly log: SessionLog;
+  readonly server: GitHubServer;
   state: SessionState = emptyState();
   /** A change was kept during the current job: the promotion PR is refreshed at its end. */
   keptNow = false;
@@ -92,6 +96,7 @@ export class SessionContext {
     this.owner = o.owner;
     this.repo = o.repo;
     this.session = o.session;
+    this.server = o.server ?? GITHUB_COM;
     this.cache = o.archive?.session(o.owner, o.repo, o.session);
   }
 

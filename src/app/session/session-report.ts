@@ -4,6 +4,7 @@ import { escapeMarkdown } from "../../report/escape-markdown.ts";
 import { formatValue } from "../../report/format-number.ts";
 import { renderPromotionBody } from "../../report/promotion-body.ts";
 import { renderStatusComment } from "../../report/status-comment.ts";
+import { repoWebUrl } from "../github-server.ts";
 import { promotionHeldout } from "./promotion-heldout.ts";
 import type { PullData } from "./session-client.ts";
 import type { SessionContext } from "./session-context.ts";
@@ -15,11 +16,12 @@ export function statusUrl(
 ): string | undefined {
   const { issue, statusCommentId } = state.meta;
   if (issue === undefined || statusCommentId === undefined) return undefined;
-  return `https://github.com/${ctx.owner}/${ctx.repo}/issues/${issue}#issuecomment-${statusCommentId}`;
+  return `${repoWebUrl(ctx.server, ctx.owner, ctx.repo)}/issues/${issue}#issuecomment-${statusCommentId}`;
 }
 
+/** The link to a pull request of the session's repository, on the App's server. */
 export function pullUrl(ctx: SessionContext, pr: number): string {
-  return `https://github.com/${ctx.owner}/${ctx.repo}/pull/${pr}`;
+  return `${repoWebUrl(ctx.server, ctx.owner, ctx.repo)}/pull/${pr}`;
 }
 
 /** The status comment's body for a state, with its hidden marker first. */
