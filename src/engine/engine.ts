@@ -1,15 +1,7 @@
 import type { Config } from "../config/index.ts";
 import {
-  type Action,
-  applyEvent,
-  decide,
-  experiment,
   judgedMetric,
   type LedgerEvent,
-  nextActions,
-  type Result,
-  type RunSummary,
-  replay,
   type SessionState,
   type Settings,
   sessionObjectives,
@@ -17,18 +9,18 @@ import {
 import type { Forge } from "../forge/forge.ts";
 import type { Proposer } from "../proposer/index.ts";
 import type { ArchiveWriter } from "./archive-writer.ts";
-import { applyVerdict, reconcileBranches } from "./branch-effects.ts";
+import { reconcileBranches } from "./branch-effects.ts";
 import { DiskFullError, findDiskFull } from "./disk-full.ts";
+import { Driver } from "./driver.ts";
 import type { EngineEvent } from "./engine-event.ts";
 import type { Executor } from "./executor.ts";
-import { FrontierRefs } from "./frontier-refs.ts";
 import type { LedgerFile } from "./ledger-file.ts";
-import { LedgerSeal } from "./ledger-seal.ts";
-import { Mutex } from "./mutex.ts";
+import { LocalLauncher } from "./local-launcher.ts";
+import { LocalLedgerStore } from "./local-ledger-store.ts";
+import { LocalProposals } from "./local-proposals.ts";
 import { ProposalScope } from "./proposal-scope.ts";
 import { Proposing, type ProposingOptions } from "./proposing.ts";
 import { type CommitFacts, RecordCheck } from "./record-check.ts";
-import { TaskSet } from "./task-set.ts";
 
 export interface EngineOptions {
   session: string;
@@ -59,35 +51,59 @@ export interface EngineOptions {
 }
 
 /**
- * Drives one session as a state machine over ledger events: it asks the core what to do next,
- * carries that out through the forge, the executor and the proposer, and records each outcome in
- * the ledger before acting on it. Starting and resuming are the same code path.
+ * A local session: the driver over the ledger file, the local forge, child-process runs and the
+ * session folder's archive. Runs until a stop condition, Ctrl-C (the signal) or an error; starting
+ * and resuming are the same code path.
  */
 export class Engine {
-  private state: SessionState;
   private readonly o: EngineOptions;
-  private readonly mutex = new Mutex();
-  /** Orders appends apart from `mutex`, which some callers of `record` already hold. */
-  private readonly appending = new Mutex();
-  private readonly tasks = new TaskSet();
-  private readonly frontier: FrontierRefs;
-  private readonly proposing: Proposing;
-  private readonly seal: LedgerSeal;
+  private readonly driver: Driver;
+  private readonly store: LocalLedgerStore;
+  private readonly launcher: LocalLauncher;
   private readonly check: RecordCheck;
-  private failure: unknown;
 
   constructor(options: EngineOptions, events: readonly LedgerEvent[]) {
     this.o = options;
-    this.state = replay(events);
-    this.proposing = new Proposing(options);
-    this.frontier = new FrontierRefs(options.forge);
-    this.seal = new LedgerSeal(options.ledger.path);
+    const emit = (event: EngineEvent) => options.onEvent?.(event, this.driver.state);
+    this.store = new LocalLedgerStore(options.ledger, options.clock);
+    this.launcher = new LocalLauncher({
+      executor: options.executor,
+      archive: options.archive,
+      signal: options.signal,
+      clock: options.clock,
+      onEnd: (n, run) => this.driver.runEnded(n, run),
+      emit,
+    });
     const scope = new ProposalScope(options.editable, options.locked);
     this.check = new RecordCheck(options.commits, scope, options.ledger.path);
+    const proposals = new LocalProposals({
+      proposing: new Proposing(options),
+      forge: options.forge,
+      archive: options.archive,
+      kind: options.proposer.kind,
+      clock: options.clock,
+    });
+    this.driver = new Driver(
+      {
+        session: options.session,
+        settings: () => options.settings,
+        store: this.store,
+        forge: options.forge,
+        launcher: this.launcher,
+        proposals,
+        clock: options.clock,
+        signal: options.signal,
+        proposeInline: false,
+        verify: (state, n) => this.check.experiment(state, n),
+        onWritten: (_events, state) => options.archive.writeResultsTsv(state),
+        ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+      },
+      events,
+    );
   }
 
   get current(): SessionState {
-    return this.state;
+    return this.driver.state;
   }
 
   /**
@@ -101,265 +117,84 @@ export class Engine {
     } catch (error) {
       const full = findDiskFull(error);
       if (!full) throw error;
-      await Promise.allSettled(this.tasks.promises());
+      await this.settle();
       const reason = `the disk is full (${full.code}); free space, then resume with \`autoopt run --session\``;
-      await this.record({ type: "stopped", at: this.now(), reason }).catch(() => undefined);
+      await this.driver.stop(reason).catch(() => undefined);
       throw new DiskFullError(full, this.o.session, { cause: error });
     }
   }
 
   private async drive(): Promise<SessionState> {
     await this.open();
+    await this.driver.advance();
     const stop = aborted(this.o.signal);
     for (;;) {
-      if (this.failure !== undefined) throw this.failure;
+      this.throwFailure();
+      if (this.driver.finished !== undefined) return this.driver.state;
       if (this.o.signal.aborted) break;
-      const actions = nextActions(this.state, this.o.settings, this.tasks.active(), this.o.clock());
-      const finish = actions.find((a) => a.type === "finish");
-      if (finish) {
-        if (this.state.stopped === undefined)
-          await this.record({ type: "stopped", at: this.now(), reason: finish.reason });
-        this.emit({ type: "session-finished", reason: finish.reason });
-        return this.state;
-      }
-      for (const action of this.tasks.notYetLaunched(actions)) {
-        this.tasks.launch(
-          action,
-          (key) => this.perform(action, key),
-          (error) => {
-            this.failure ??= error;
-          },
-        );
-      }
-      if (this.tasks.size === 0)
+      const pending = this.pending();
+      if (pending.length === 0)
         throw new Error("the session has nothing to run and no reason to stop");
-      await Promise.race([...this.tasks.promises(), stop]);
+      await Promise.race([...pending, stop]);
+      this.throwFailure();
+      if (!this.o.signal.aborted) await this.driver.advance();
     }
-    await Promise.allSettled(this.tasks.promises());
-    if (this.failure !== undefined) throw this.failure;
-    await this.record({
-      type: "stopped",
-      at: this.now(),
-      reason: "interrupted (Ctrl-C); resume with `autoopt run --session`",
-    });
-    this.emit({ type: "session-finished", reason: "interrupted" });
-    return this.state;
+    await this.settle();
+    this.throwFailure();
+    await this.driver.step((d) =>
+      d.record({
+        type: "stopped",
+        at: this.now(),
+        reason: "interrupted (Ctrl-C); resume with `autoopt run --session`",
+      }),
+    );
+    this.o.onEvent?.({ type: "session-finished", reason: "interrupted" }, this.driver.state);
+    return this.driver.state;
   }
 
   private async open(): Promise<void> {
-    await this.seal.open();
-    if (this.state.session === "") {
+    await this.store.open();
+    const state = this.driver.state;
+    if (state.session === "") {
       const baseSha = await this.o.forge.ratchetHead();
-      await this.record({
-        type: "session",
-        at: this.now(),
-        session: this.o.session,
-        base_sha: baseSha,
-        metric: judgedMetric(this.o.settings),
-        ...sessionObjectives(this.o.settings),
-        settings: { ...this.o.settings },
-        ...(this.o.config === undefined ? {} : { config: this.o.config }),
-      });
-      return;
+      const { settings, config } = this.o;
+      return this.driver.step((d) =>
+        d.record({
+          type: "session",
+          at: this.now(),
+          session: this.o.session,
+          base_sha: baseSha,
+          metric: judgedMetric(settings),
+          ...sessionObjectives(settings),
+          settings: { ...settings },
+          ...(config === undefined ? {} : { config }),
+        }),
+      );
     }
     // Before any record is acted on: a resume would otherwise put the ratchet wherever they say.
-    await this.check.session(this.state, await this.o.forge.ratchetHead());
-    await this.record({ type: "resumed", at: this.now() });
+    await this.check.session(state, await this.o.forge.ratchetHead());
     const { config } = this.o;
-    if (config !== undefined && JSON.stringify(this.state.meta.config) !== JSON.stringify(config))
-      await this.record({ type: "meta", at: this.now(), config });
-    await reconcileBranches(this.o.forge, this.frontier, this.state);
-  }
-
-  private async perform(action: Action, key: number): Promise<void> {
-    switch (action.type) {
-      case "rerun":
-        return this.execute(action.experiment);
-      case "baseline": {
-        const head = this.state.ratchetSha;
-        const n = await this.mutex.run(() =>
-          this.propose(key, { kind: "baseline", sha: head, parent: head, description: "baseline" }),
-        );
-        return this.execute(n);
-      }
-      case "confirm": {
-        const target = experiment(this.state, action.of);
-        if (!target) return;
-        const k =
-          this.state.experiments.filter((e) => e?.kind === "confirm" && e.of === action.of).length +
-          1;
-        const n = await this.mutex.run(() =>
-          this.propose(key, {
-            kind: "confirm",
-            of: action.of,
-            sha: target.sha,
-            parent: target.parent,
-            description: `confirm exp-${action.of} (${k}/${this.o.settings.confirm})`,
-          }),
-        );
-        return this.execute(n);
-      }
-      case "rebase": {
-        const n = await this.mutex.run(() => this.rebase(action.of, key));
-        if (n !== undefined) await this.execute(n);
-        return;
-      }
-      case "propose": {
-        const n = await this.proposeCandidate(key);
-        if (n !== undefined) await this.execute(n);
-        return;
-      }
-      case "finish":
-        return;
-    }
-  }
-
-  private async proposeCandidate(key: number): Promise<number | undefined> {
-    this.emit({ type: "proposing" });
-    const outcome = await this.proposing.make(() => this.state, this.o.signal);
-    if (this.o.signal.aborted) return undefined;
-    if (outcome.type !== "made") {
-      await this.mutex.run(async () => {
-        const tokens = outcome.tokens ? { tokens: outcome.tokens } : {};
-        if (outcome.type === "failed") {
-          const n = this.state.failedProposals.count + 1;
-          await this.o.archive.saveFailedProposal(this.now(), n, outcome);
-        }
-        await this.record({
-          type: "proposal_failed",
-          at: this.now(),
-          reason: outcome.reason,
-          ...tokens,
-        });
-        if (outcome.type === "done")
-          await this.record({ type: "stopped", at: this.now(), reason: outcome.reason });
-      });
-      this.emit({ type: "proposal-failed", reason: outcome.reason });
-      return undefined;
-    }
-    const { made } = outcome;
-    const { proposal, parent } = made;
-    return this.mutex.run(async () => {
-      const n = this.state.experiments.length + 1;
-      const sha = await this.proposing.commit(n, made);
-      return this.propose(key, {
-        kind: "candidate",
-        sha,
-        parent,
-        description: proposal.description,
-        files_hash: made.hash,
-        ...(proposal.hypothesis === undefined ? {} : { hypothesis: proposal.hypothesis }),
-        ...(proposal.changes === undefined ? {} : { changes: proposal.changes }),
-        ...(proposal.tokens === undefined ? {} : { tokens: proposal.tokens }),
-      });
+    await this.driver.step((d) => {
+      d.record({ type: "resumed", at: this.now() });
+      if (config !== undefined && JSON.stringify(d.state.meta.config) !== JSON.stringify(config))
+        d.record({ type: "meta", at: this.now(), config });
     });
+    await reconcileBranches(this.o.forge, this.driver.state);
   }
 
-  private async rebase(of: number, key: number): Promise<number | undefined> {
-    const original = experiment(this.state, of);
-    if (!original) return undefined;
-    const n = this.state.experiments.length + 1;
-    const onto = this.state.ratchetSha;
-    const message = `${original.description} (re-based from exp-${of})`;
-    const sha = await this.o.forge.rebaseCandidate({
-      experiment: n,
-      candidate: original.sha,
-      parent: original.parent,
-      onto,
-      message,
-    });
-    await this.o.forge.dropExperiment(of);
-    if (typeof sha !== "string") {
-      await this.record({
-        type: "rebase_failed",
-        at: this.now(),
-        experiment: of,
-        reason: sha.conflict.split("\n")[0] ?? "conflict",
-      });
-      return undefined;
-    }
-    return this.propose(key, {
-      kind: "rebase",
-      of,
-      sha,
-      parent: onto,
-      description: message,
-      ...(original.changes === undefined ? {} : { changes: original.changes }),
-    });
+  private pending(): Promise<void>[] {
+    return [...this.launcher.pending(), ...this.driver.pending()];
   }
 
-  /** Records a proposal (caller holds the mutex) and returns its experiment number. */
-  private async propose(
-    key: number,
-    p: Omit<Extract<LedgerEvent, { type: "proposed" }>, "type" | "at" | "experiment">,
-  ): Promise<number> {
-    const n = this.state.experiments.length + 1;
-    await this.record({ type: "proposed", at: this.now(), experiment: n, ...p });
-    this.tasks.bind(key, n);
-    return n;
+  /** Waits for everything in flight, including what settling it starts. */
+  private async settle(): Promise<void> {
+    for (let pending = this.pending(); pending.length > 0; pending = this.pending())
+      await Promise.allSettled(pending);
   }
 
-  private async execute(n: number): Promise<void> {
-    const x = experiment(this.state, n);
-    if (!x) return;
-    this.emit({
-      type: "experiment-started",
-      experiment: n,
-      kind: x.kind,
-      description: x.description,
-      startedAt: this.o.clock(),
-    });
-    const result = await this.o.executor.execute({
-      experiment: n,
-      sha: x.sha,
-      baseSha: this.state.baseSha,
-      archiveDir: this.o.archive.experimentDir(n),
-      signal: this.o.signal,
-      onStart: (at) =>
-        this.emit({ type: "experiment-running", experiment: n, startedAt: at.getTime() }),
-    });
-    await this.mutex.run(() => this.conclude(n, result));
-  }
-
-  private async conclude(n: number, result: Result): Promise<void> {
-    if (this.o.signal.aborted) {
-      await this.record({
-        type: "interrupted",
-        at: this.now(),
-        experiment: n,
-        reason: result.reason ?? "interrupted",
-      });
-      return;
-    }
-    const run: RunSummary = {
-      status: result.status,
-      metrics: result.metrics,
-      wall_s: result.wall_s,
-      exit_code: result.exit_code,
-      signal: result.signal,
-      ...(result.reason === undefined ? {} : { reason: result.reason }),
-      ...(result.containment === undefined ? {} : { containment: result.containment }),
-    };
-    // The run has ended: it may have moved its branch or made commits; none of that may count.
-    await this.check.experiment(this.state, n);
-    const decision = decide(this.state, n, run, this.o.settings);
-    const before = this.state.ratchetSha;
-    await this.record({ type: "finished", at: this.now(), experiment: n, run, decision });
-    await applyVerdict(this.o.forge, this.frontier, this.state, before, decision);
-    await this.o.archive.writeResultsTsv(this.state);
-    this.emit({ type: "experiment-finished", experiment: n, decision, run });
-  }
-
-  private async record(event: LedgerEvent): Promise<void> {
-    await this.appending.run(async () => {
-      await this.seal.check(this.o.clock());
-      this.seal.extend(await this.o.ledger.append(event));
-    });
-    this.state = applyEvent(this.state, event);
-  }
-
-  private emit(event: EngineEvent): void {
-    this.o.onEvent?.(event, this.state);
+  private throwFailure(): void {
+    const failure = this.launcher.error ?? this.driver.error;
+    if (failure !== undefined) throw failure;
   }
 
   private now(): string {

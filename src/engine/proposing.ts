@@ -152,22 +152,6 @@ export class Proposing {
     return { proposal, hash, parent: head };
   }
 
-  /** Commits a proposal as experiment `n` on its own branch and archives it; returns the commit. */
-  async commit(n: number, made: Made): Promise<string> {
-    const { forge, archive, proposer } = this.o;
-    const { proposal, parent } = made;
-    const message = proposal.description;
-    const sha = await forge.commitCandidate({
-      experiment: n,
-      parent,
-      files: proposal.files,
-      message,
-    });
-    const diff = await forge.diff(parent, sha);
-    await archive.saveProposal(n, proposal, { parent, sha, proposer: proposer.kind }, diff);
-    return sha;
-  }
-
   isEditable(path: string): boolean {
     return this.scope.isEditable(path);
   }

@@ -20,16 +20,20 @@ export interface Forge {
   /** The content of files at a commit; missing files are absent from the map. */
   readFiles(sha: string, paths: readonly string[]): Promise<Map<string, string>>;
   listFiles(sha: string): Promise<string[]>;
-  /** One commit on `autoopt/<session>/exp-<n>` whose parent is `parent`. */
+  /**
+   * One commit whose parent is `parent`, with `files` written over its tree. With `experiment`
+   * the branch `autoopt/<session>/exp-<n>` points at it too; the driver sets that branch only
+   * once the ledger holds the experiment, so that a plan lost to another writer moves nothing.
+   */
   commitCandidate(input: {
-    experiment: number;
+    experiment?: number;
     parent: string;
     files: ReadonlyMap<string, string>;
     message: string;
   }): Promise<string>;
-  /** The candidate's change applied on `onto`, as a new commit on the experiment's branch. */
+  /** The candidate's change applied on `onto`, as a new commit (on the experiment's branch when given). */
   rebaseCandidate(input: {
-    experiment: number;
+    experiment?: number;
     candidate: string;
     parent: string;
     onto: string;
@@ -39,6 +43,8 @@ export interface Forge {
   advanceRatchet(from: string, to: string): Promise<boolean>;
   /** Makes the ratchet point at `sha` whatever it points at now (used to reconcile after a crash). */
   resetRatchet(sha: string): Promise<void>;
+  /** Points `autoopt/<session>/exp-<n>` at `sha`, wherever it pointed (an experiment's branch is its own). */
+  setExperimentBranch(experiment: number, sha: string): Promise<void>;
   dropExperiment(experiment: number): Promise<void>;
   /**
    * Keeps the Pareto frontier's commits reachable: `autoopt/<session>/frontier/exp-<n>` for each

@@ -93,7 +93,13 @@ describe("Proposing: the last gate before a commit", () => {
           proposer.next = { description: "generated", files: new Map(edits) };
           const outcome = await proposing.make(() => state, new AbortController().signal);
           if (outcome.type !== "made") return;
-          const sha = await proposing.commit(++n, outcome.made);
+          const { proposal, parent } = outcome.made;
+          const sha = await forge.commitCandidate({
+            experiment: ++n,
+            parent,
+            files: proposal.files,
+            message: proposal.description,
+          });
           committed++;
           const changed = gitIn(repo, "diff", "--name-only", head, sha).split("\n").filter(Boolean);
           for (const path of changed) {

@@ -75,7 +75,7 @@ export class GitHubForge implements Forge {
   }
 
   async commitCandidate(input: {
-    experiment: number;
+    experiment?: number;
     parent: string;
     files: ReadonlyMap<string, string>;
     message: string;
@@ -88,7 +88,7 @@ export class GitHubForge implements Forge {
       entries.push({ path, mode: fileMode(base.entries.get(path)), type: "blob", sha });
     }
     const sha = await this.commit(entries, base.tree, input.parent, input.message);
-    await this.setBranch(this.refs.experiment(input.experiment), sha);
+    if (input.experiment !== undefined) await this.setExperimentBranch(input.experiment, sha);
     return sha;
   }
 
@@ -98,7 +98,7 @@ export class GitHubForge implements Forge {
    * paths go onto `onto`'s tree.
    */
   async rebaseCandidate(input: {
-    experiment: number;
+    experiment?: number;
     candidate: string;
     parent: string;
     onto: string;
@@ -116,7 +116,7 @@ export class GitHubForge implements Forge {
     const entries = [...ours].sort().map((path) => carried(path, files.get(path)));
     const onto = await this.trees.treeOf(input.onto);
     const sha = await this.commit(entries, onto, input.onto, input.message);
-    await this.setBranch(this.refs.experiment(input.experiment), sha);
+    if (input.experiment !== undefined) await this.setExperimentBranch(input.experiment, sha);
     return sha;
   }
 
@@ -146,6 +146,10 @@ export class GitHubForge implements Forge {
       if (!isRejected(error, /does not exist/i)) throw error;
       await this.api.createRef(this.refs.ratchet, sha);
     }
+  }
+
+  async setExperimentBranch(experiment: number, sha: string): Promise<void> {
+    await this.setBranch(this.refs.experiment(experiment), sha);
   }
 
   async dropExperiment(experiment: number): Promise<void> {

@@ -85,7 +85,7 @@ export class LocalForge implements Forge {
   }
 
   async commitCandidate(input: {
-    experiment: number;
+    experiment?: number;
     parent: string;
     files: ReadonlyMap<string, string>;
     message: string;
@@ -100,12 +100,12 @@ export class LocalForge implements Forge {
       }
       return this.commitIndex(vars, input.parent, input.message);
     });
-    await this.git(["update-ref", this.experimentRef(input.experiment), sha]);
+    if (input.experiment !== undefined) await this.setExperimentBranch(input.experiment, sha);
     return sha;
   }
 
   async rebaseCandidate(input: {
-    experiment: number;
+    experiment?: number;
     candidate: string;
     parent: string;
     onto: string;
@@ -125,7 +125,7 @@ export class LocalForge implements Forge {
       return this.commitIndex(vars, input.onto, input.message);
     });
     if (typeof sha !== "string") return sha;
-    await this.git(["update-ref", this.experimentRef(input.experiment), sha]);
+    if (input.experiment !== undefined) await this.setExperimentBranch(input.experiment, sha);
     return sha;
   }
 
@@ -144,6 +144,10 @@ export class LocalForge implements Forge {
 
   async resetRatchet(sha: string): Promise<void> {
     await this.git(["update-ref", this.ratchetRef, sha]);
+  }
+
+  async setExperimentBranch(experiment: number, sha: string): Promise<void> {
+    await this.git(["update-ref", this.experimentRef(experiment), sha]);
   }
 
   async dropExperiment(experiment: number): Promise<void> {

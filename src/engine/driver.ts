@@ -1,0 +1,417 @@
+import {
+  type Action,
+  applyEvent,
+  decide,
+  experiment,
+  type LedgerEvent,
+  nextActions,
+  type Proposed,
+  type RunSummary,
+  replay,
+  type SessionState,
+  type Settings,
+} from "../core/index.ts";
+import type { Forge } from "../forge/forge.ts";
+import { applyVerdict } from "./branch-effects.ts";
+import { Draft, type MadeProposal } from "./draft.ts";
+import type { EngineEvent } from "./engine-event.ts";
+import { Mutex } from "./mutex.ts";
+import type { LedgerStore, ProposalMaker, RunLauncher } from "./ports.ts";
+import type { Made } from "./proposing.ts";
+
+/** Plans tried before giving up when other writers keep recording first. */
+const ATTEMPTS = 5;
+/** Rounds of actions one step may take; the core settles far sooner (each round fills the slots). */
+const MAX_ROUNDS = 64;
+
+type Proposal = Omit<Proposed, "type" | "at" | "experiment">;
+
+export interface DriverOptions {
+  session: string;
+  /** The settings a state runs under (the App's come from the config its ledger records). */
+  settings: (state: SessionState) => Settings;
+  store: LedgerStore;
+  forge: Forge;
+  launcher: RunLauncher;
+  proposals: ProposalMaker;
+  /** Milliseconds since the epoch; the driver never reads the clock itself. */
+  clock: () => number;
+  signal: AbortSignal;
+  /**
+   * Where proposals are made: inside the step that needs one (the App, whose runs are elsewhere)
+   * or as tasks of their own beside the runs in flight (locally, where a run is a child process).
+   */
+  proposeInline: boolean;
+  /** Checks an experiment's records against git before its verdict moves a branch. */
+  verify?: (state: SessionState, n: number) => Promise<void>;
+  /** After each write, with the events written and the state they make. */
+  onWritten?: (events: readonly LedgerEvent[], state: SessionState) => Promise<void> | void;
+  /** The session is over and nothing is in flight; called each time a step finds it so. */
+  onFinish?: (reason: string, state: SessionState) => Promise<void>;
+  onEvent?: (event: EngineEvent, state: SessionState) => void;
+}
+
+/**
+ * The one driver of a session, for both forges. Every change of state is a step: it plans on a
+ * draft of the state (asks the core, judges runs, starts experiments), writes the draft's events
+ * with one compare-and-swap, and only then carries out their effects through the forge and the
+ * run launcher. A step that lost the swap to another writer (an App replica, a redelivery) is
+ * planned again on the state that won, so a stale decision is never recorded. Every gate a
+ * candidate passes (edit scope, locked files, leakage, precheck) is in the proposal maker and the
+ * runner this driver is given; there is no other way for a forge to start a run.
+ */
+export class Driver {
+  private readonly o: DriverOptions;
+  private current: SessionState;
+  private readonly mutex = new Mutex();
+  /** Facts to write with the next step's events. */
+  private notes: LedgerEvent[] = [];
+  /** Proposals being made as tasks of their own, by negative placeholder. */
+  private readonly proposing = new Set<number>();
+  private placeholder = 0;
+  private readonly tasks = new Set<Promise<void>>();
+  /** Proposals made for a draft that lost the swap, for the next plan. */
+  private spare: MadeProposal[] = [];
+  private refused: { n: number; reason: string; stop: boolean }[] = [];
+  private failure: unknown;
+  /** The reason, once a step found the session over. */
+  finished: string | undefined;
+
+  constructor(options: DriverOptions, events: readonly LedgerEvent[] = []) {
+    this.o = options;
+    this.current = replay(events);
+  }
+
+  get state(): SessionState {
+    return this.current;
+  }
+
+  /** The first error of a task of the driver's own (a proposal made beside the runs). */
+  get error(): unknown {
+    return this.failure;
+  }
+
+  /** Proposals in flight as tasks of their own. */
+  pending(): Promise<void>[] {
+    return [...this.tasks];
+  }
+
+  /** Reloads the state from the store, keeping the notes it does not hold yet. */
+  reload(): Promise<SessionState> {
+    return this.mutex.run(() => this.reloadNow());
+  }
+
+  /** A fact about a run (which run executes an experiment), written with the next step. */
+  note(event: LedgerEvent): void {
+    this.notes.push(event);
+    this.current = applyEvent(this.current, event);
+  }
+
+  /**
+   * A unit of work: `plan` records on a draft; the draft is written, then its effects run. Also
+   * the way for callers to record their own events (a command's stop, a session's start).
+   */
+  step(plan: (d: Draft) => Promise<void> | void): Promise<void> {
+    return this.mutex.run(() => this.stepNow(plan));
+  }
+
+  /** Starts whatever the core says to start now. */
+  advance(): Promise<void> {
+    return this.step((d) => this.fill(d));
+  }
+
+  /** Judges experiment `n`'s run, then starts what that makes room for. */
+  runEnded(n: number, run: RunSummary): Promise<void> {
+    return this.step(async (d) => {
+      if (this.o.signal.aborted) {
+        if (experiment(d.state, n)?.phase === "running")
+          d.record({
+            type: "interrupted",
+            at: this.now(),
+            experiment: n,
+            reason: run.reason ?? "interrupted",
+          });
+        return;
+      }
+      await this.conclude(d, n, run);
+      await this.fill(d);
+    });
+  }
+
+  /** Stops the session (no new experiment starts; those running finish). */
+  stop(reason: string): Promise<void> {
+    return this.step(async (d) => {
+      if (d.state.stopped === undefined) d.record({ type: "stopped", at: this.now(), reason });
+      await this.fill(d);
+    });
+  }
+
+  private async stepNow(plan: (d: Draft) => Promise<void> | void): Promise<void> {
+    for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
+      const draft = new Draft(this.current);
+      await plan(draft);
+      if (draft.events.length > 0) {
+        const written = [...this.notes, ...draft.events];
+        if (!(await this.o.store.append(written))) {
+          this.spare.push(...draft.proposals);
+          await this.reloadNow();
+          continue;
+        }
+        this.notes = [];
+        this.current = draft.state;
+        await this.o.onWritten?.(written, this.current);
+      }
+      for (const effect of draft.effects) await effect();
+      const refused = this.refused;
+      this.refused = [];
+      if (refused.length > 0) return this.stepNow((d) => this.concludeRefused(d, refused));
+      return;
+    }
+    throw new Error(
+      `session ${this.o.session}: another writer recorded first ${ATTEMPTS} times in a row; retry later, or check that no runaway process writes to its ledger`,
+    );
+  }
+
+  private async reloadNow(): Promise<SessionState> {
+    let state = replay(await this.o.store.load());
+    this.notes = this.notes.filter((e) => isNews(state, e));
+    for (const e of this.notes) state = applyEvent(state, e);
+    this.current = state;
+    return state;
+  }
+
+  /** Asks the core what to start, round after round, until every slot is taken. */
+  private async fill(d: Draft): Promise<void> {
+    if (d.state.meta.closed) return;
+    for (let round = 0; round < MAX_ROUNDS; round++) {
+      const active = new Set([
+        ...this.o.launcher.inFlight(d.state),
+        ...this.proposing,
+        ...d.starting,
+      ]);
+      const actions = nextActions(d.state, this.o.settings(d.state), active, this.o.clock());
+      if (actions.length === 0) return;
+      for (const action of actions) await this.start(d, action);
+      if (actions.some((a) => a.type === "finish")) return;
+    }
+    throw new Error(
+      `session ${this.o.session} did not settle after ${MAX_ROUNDS} rounds of actions`,
+    );
+  }
+
+  private async start(d: Draft, action: Action): Promise<void> {
+    switch (action.type) {
+      case "baseline": {
+        const head = d.state.ratchetSha;
+        return this.begin(d, {
+          kind: "baseline",
+          sha: head,
+          parent: head,
+          description: "baseline",
+        });
+      }
+      case "confirm":
+        return this.confirm(d, action.of);
+      case "rebase":
+        return this.rebase(d, action.of);
+      case "propose":
+        return this.o.proposeInline ? this.proposeNow(d) : this.proposeBeside(d);
+      case "rerun":
+        d.starting.add(action.experiment);
+        d.after(() => this.launch(action.experiment));
+        return;
+      case "finish": {
+        if (d.state.stopped === undefined)
+          d.record({ type: "stopped", at: this.now(), reason: action.reason });
+        const reason = d.state.stopped ?? action.reason;
+        d.after(async () => {
+          this.finished = reason;
+          this.emit({ type: "session-finished", reason });
+          await this.o.onFinish?.(reason, this.current);
+        });
+      }
+    }
+  }
+
+  /** Records experiment `n` (its branch set once written when it has a commit of its own), then launches it. */
+  private begin(d: Draft, p: Proposal, branch?: string): void {
+    const n = d.state.experiments.length + 1;
+    d.record({ type: "proposed", at: this.now(), experiment: n, ...p });
+    d.starting.add(n);
+    d.after(async () => {
+      if (branch !== undefined) await this.o.forge.setExperimentBranch(n, branch);
+      await this.launch(n);
+    });
+  }
+
+  private async launch(n: number): Promise<void> {
+    const launch = await this.o.launcher.launch(n, this.current);
+    if (launch.type === "refused") this.refused.push({ n, ...launch });
+    else if (launch.note) this.note(launch.note);
+  }
+
+  private confirm(d: Draft, of: number): void {
+    const target = experiment(d.state, of);
+    if (!target) return;
+    const k = d.state.experiments.filter((e) => e?.kind === "confirm" && e.of === of).length + 1;
+    const description = `confirm exp-${of} (${k}/${this.o.settings(d.state).confirm})`;
+    this.begin(d, { kind: "confirm", of, sha: target.sha, parent: target.parent, description });
+  }
+
+  /** The winner's change applied on the moved ratchet, as a new experiment; its old branch goes. */
+  private async rebase(d: Draft, of: number): Promise<void> {
+    const original = experiment(d.state, of);
+    if (!original) return;
+    const onto = d.state.ratchetSha;
+    const message = `${original.description} (re-based from exp-${of})`;
+    const sha = await this.o.forge.rebaseCandidate({
+      candidate: original.sha,
+      parent: original.parent,
+      onto,
+      message,
+    });
+    d.after(() => this.o.forge.dropExperiment(of));
+    if (typeof sha !== "string") {
+      const reason = sha.conflict.split("\n")[0] ?? "conflict";
+      d.record({ type: "rebase_failed", at: this.now(), experiment: of, reason });
+      return;
+    }
+    const changes = original.changes === undefined ? {} : { changes: original.changes };
+    this.begin(d, { kind: "rebase", of, sha, parent: onto, description: message, ...changes }, sha);
+  }
+
+  /** Makes the proposal within this step (a spare one from a lost plan when it still fits). */
+  private async proposeNow(d: Draft): Promise<void> {
+    const i = this.spare.findIndex((p) => p.parent === d.state.ratchetSha);
+    const spare = i >= 0 ? this.spare.splice(i, 1)[0] : undefined;
+    let made = spare;
+    if (!made) {
+      this.emit({ type: "proposing" });
+      const state = d.state;
+      const outcome = await this.o.proposals.make(() => state, this.o.signal);
+      made = { outcome, parent: state.ratchetSha };
+    }
+    d.proposals.push(made);
+    await this.recordProposal(d, made);
+  }
+
+  /** Starts a proposal as a task of its own; its slot counts as taken until it is recorded. */
+  private proposeBeside(d: Draft): void {
+    const key = --this.placeholder;
+    d.starting.add(key);
+    d.after(async () => {
+      this.proposing.add(key);
+      const task = this.proposeTask(key)
+        .catch((error: unknown) => {
+          this.failure ??= error;
+        })
+        .finally(() => {
+          this.proposing.delete(key);
+          this.tasks.delete(task);
+        });
+      this.tasks.add(task);
+    });
+  }
+
+  private async proposeTask(key: number): Promise<void> {
+    this.emit({ type: "proposing" });
+    const outcome = await this.o.proposals.make(() => this.current, this.o.signal);
+    if (this.o.signal.aborted) return;
+    const parent = outcome.type === "made" ? outcome.made.parent : this.current.ratchetSha;
+    await this.step(async (d) => {
+      this.proposing.delete(key);
+      await this.recordProposal(d, { outcome, parent });
+    });
+  }
+
+  private async recordProposal(d: Draft, made: MadeProposal): Promise<void> {
+    const { outcome } = made;
+    if (outcome.type !== "made") {
+      const before = d.state;
+      const tokens = outcome.tokens ? { tokens: outcome.tokens } : {};
+      d.record({ type: "proposal_failed", at: this.now(), reason: outcome.reason, ...tokens });
+      if (outcome.type === "done")
+        d.record({ type: "stopped", at: this.now(), reason: outcome.reason });
+      d.after(async () => {
+        await this.o.proposals.failed(before, outcome);
+        this.emit({ type: "proposal-failed", reason: outcome.reason });
+      });
+      return;
+    }
+    const { proposal, parent } = outcome.made;
+    made.sha ??= await this.o.forge.commitCandidate({
+      parent,
+      files: proposal.files,
+      message: proposal.description,
+    });
+    const sha = made.sha;
+    const n = d.state.experiments.length + 1;
+    this.begin(d, candidateProposal(outcome.made, sha), sha);
+    d.after(() => this.o.proposals.saved(n, outcome.made, sha));
+  }
+
+  /** Records what experiment `n`'s run came to; the branches follow once it is written. */
+  private async conclude(d: Draft, n: number, run: RunSummary): Promise<void> {
+    const phase = experiment(d.state, n)?.phase;
+    // A run already judged (a redelivery, another replica) changes nothing.
+    if (phase !== "running" && phase !== "interrupted") return;
+    // The run has ended: it may have moved its branch or made commits; none of that may count.
+    await this.o.verify?.(d.state, n);
+    const decision = decide(d.state, n, run, this.o.settings(d.state));
+    const before = d.state;
+    d.record({ type: "finished", at: this.now(), experiment: n, run, decision });
+    const after = d.state;
+    d.after(async () => {
+      await applyVerdict(this.o.forge, before, after, decision);
+      this.emit({ type: "experiment-finished", experiment: n, decision, run });
+    });
+  }
+
+  private concludeRefused(d: Draft, refused: { n: number; reason: string; stop: boolean }[]) {
+    return (async () => {
+      for (const { n, reason, stop } of refused) {
+        const run: RunSummary = {
+          status: "crash",
+          reason,
+          metrics: {},
+          wall_s: 0,
+          exit_code: null,
+          signal: null,
+        };
+        await this.conclude(d, n, run);
+        if (stop && d.state.stopped === undefined)
+          d.record({ type: "stopped", at: this.now(), reason: `no experiment can run: ${reason}` });
+      }
+      await this.fill(d);
+    })();
+  }
+
+  private emit(event: EngineEvent): void {
+    this.o.onEvent?.(event, this.current);
+  }
+
+  private now(): string {
+    return new Date(this.o.clock()).toISOString();
+  }
+}
+
+function candidateProposal(made: Made, sha: string): Proposal {
+  const { proposal, parent, hash } = made;
+  return {
+    kind: "candidate",
+    sha,
+    parent,
+    description: proposal.description,
+    files_hash: hash,
+    ...(proposal.hypothesis === undefined ? {} : { hypothesis: proposal.hypothesis }),
+    ...(proposal.changes === undefined ? {} : { changes: proposal.changes }),
+    ...(proposal.tokens === undefined ? {} : { tokens: proposal.tokens }),
+  };
+}
+
+/** A note the ledger does not hold yet (another writer may have recorded the same fact). */
+function isNews(state: SessionState, event: LedgerEvent): boolean {
+  if (event.type !== "dispatched") return true;
+  const x = experiment(state, event.experiment);
+  return x?.phase === "running" && x.dispatch === undefined;
+}
