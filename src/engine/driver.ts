@@ -46,6 +46,8 @@ export interface DriverOptions {
   verify?: (state: SessionState, n: number) => Promise<void>;
   /** After each write, with the events written and the state they make. */
   onWritten?: (events: readonly LedgerEvent[], state: SessionState) => Promise<void> | void;
+  /** Adds to a step that finds the session over, before it is written (the App's request count). */
+  onFinishing?: (d: Draft) => void;
   /** The session is over and nothing is in flight; called each time a step finds it so. */
   onFinish?: (reason: string, state: SessionState) => Promise<void>;
   onEvent?: (event: EngineEvent, state: SessionState) => void;
@@ -64,8 +66,8 @@ export class Driver {
   private readonly o: DriverOptions;
   private current: SessionState;
   private readonly mutex = new Mutex();
-  /** Facts to write with the next step's events. */
-  private notes: LedgerEvent[] = [];
+  /** Facts to write with the next step's events; a `due` one is written by the next flush too. */
+  private notes: { event: LedgerEvent; due: boolean }[] = [];
   /** Proposals being made as tasks of their own, by negative placeholder. */
   private readonly proposing = new Set<number>();
   private placeholder = 0;
@@ -101,10 +103,31 @@ export class Driver {
     return this.mutex.run(() => this.reloadNow());
   }
 
-  /** A fact about a run (which run executes an experiment), written with the next step. */
-  note(event: LedgerEvent): void {
-    this.notes.push(event);
+  /**
+   * Records a fact rather than a decision (which run executes an experiment, a command's stop,
+   * the status comment's id): written with the next step's events, or by the next `flush` when
+   * `due`, on top of whatever the ledger holds by then. One not due is only worth writing along
+   * with something else: GitHub can tell it again after a restart.
+   */
+  note(event: LedgerEvent, due = false): void {
+    this.notes.push({ event, due });
     this.current = applyEvent(this.current, event);
+  }
+
+  /** Writes the facts that are due, if any. */
+  flush(): Promise<void> {
+    return this.step(() => undefined);
+  }
+
+  /** Facts noted and not written yet. */
+  get unwritten(): LedgerEvent[] {
+    return this.notes.map((n) => n.event);
+  }
+
+  /** Forgets what was noted and not written, and the state: the next step starts from a reload. */
+  forget(): void {
+    this.notes = [];
+    this.current = replay([]);
   }
 
   /**
@@ -113,6 +136,14 @@ export class Driver {
    */
   step(plan: (d: Draft) => Promise<void> | void): Promise<void> {
     return this.mutex.run(() => this.stepNow(plan));
+  }
+
+  /** Launches experiment `n` again (one the ledger shows running whose run never started). */
+  relaunch(n: number): Promise<void> {
+    return this.step((d) => {
+      d.starting.add(n);
+      d.after(() => this.launch(n));
+    });
   }
 
   /** Starts whatever the core says to start now. */
@@ -150,8 +181,8 @@ export class Driver {
     for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
       const draft = new Draft(this.current);
       await plan(draft);
-      if (draft.events.length > 0) {
-        const written = [...this.notes, ...draft.events];
+      if (draft.events.length > 0 || this.notes.some((n) => n.due)) {
+        const written = [...this.notes.map((n) => n.event), ...draft.events];
         if (!(await this.o.store.append(written))) {
           this.spare.push(...draft.proposals);
           await this.reloadNow();
@@ -174,8 +205,8 @@ export class Driver {
 
   private async reloadNow(): Promise<SessionState> {
     let state = replay(await this.o.store.load());
-    this.notes = this.notes.filter((e) => isNews(state, e));
-    for (const e of this.notes) state = applyEvent(state, e);
+    this.notes = this.notes.filter((n) => isNews(state, n.event));
+    for (const { event } of this.notes) state = applyEvent(state, event);
     this.current = state;
     return state;
   }
@@ -224,6 +255,7 @@ export class Driver {
         if (d.state.stopped === undefined)
           d.record({ type: "stopped", at: this.now(), reason: action.reason });
         const reason = d.state.stopped ?? action.reason;
+        this.o.onFinishing?.(d);
         d.after(async () => {
           this.finished = reason;
           this.emit({ type: "session-finished", reason });
@@ -358,6 +390,7 @@ export class Driver {
     // The run has ended: it may have moved its branch or made commits; none of that may count.
     await this.o.verify?.(d.state, n);
     const decision = decide(d.state, n, run, this.o.settings(d.state));
+    if (decision.outcome === "keep") await this.ratchetWhereRecorded(d.state, decision.target);
     const before = d.state;
     d.record({ type: "finished", at: this.now(), experiment: n, run, decision });
     const after = d.state;
@@ -365,6 +398,19 @@ export class Driver {
       await applyVerdict(this.o.forge, before, after, decision);
       this.emit({ type: "experiment-finished", experiment: n, decision, run });
     });
+  }
+
+  /**
+   * A keep is recorded only while the ratchet is where the ledger has it (or already at the
+   * kept commit: its move was carried out before a crash): one moved by hand keeps nothing, loses
+   * nothing, and says how to go on.
+   */
+  private async ratchetWhereRecorded(state: SessionState, target: number): Promise<void> {
+    const head = await this.o.forge.ratchetHead();
+    if (head === state.ratchetSha || head === experiment(state, target)?.sha) return;
+    throw new Error(
+      `the branch autoopt/${this.o.session}/ratchet was moved outside autoopt: it is at ${head}, the session's ledger says ${state.ratchetSha}; move it back to ${state.ratchetSha} so the session can go on, or stop the session`,
+    );
   }
 
   private concludeRefused(d: Draft, refused: { n: number; reason: string; stop: boolean }[]) {
@@ -411,6 +457,7 @@ function candidateProposal(made: Made, sha: string): Proposal {
 
 /** A note the ledger does not hold yet (another writer may have recorded the same fact). */
 function isNews(state: SessionState, event: LedgerEvent): boolean {
+  if (event.type === "stopped") return state.stopped === undefined;
   if (event.type !== "dispatched") return true;
   const x = experiment(state, event.experiment);
   return x?.phase === "running" && x.dispatch === undefined;

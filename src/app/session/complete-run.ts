@@ -1,7 +1,5 @@
 import { experiment } from "../../core/index.ts";
 import { artifactKeeper } from "./archive-writes.ts";
-import { concludeRun } from "./conclude-run.ts";
-import { dispatchExperiment, markDispatched } from "./dispatch-experiment.ts";
 import { findRun, ranOtherWorkflow } from "./dispatch-run.ts";
 import { type CompletedRun, runSummary } from "./run-summary.ts";
 import type { SessionContext } from "./session-context.ts";
@@ -33,11 +31,11 @@ export async function completeRun(ctx: SessionContext, n: number, run: FinishedR
       `ignoring ${what}: it ran ${run.workflowPath}, not ${ctx.config.runner.workflow}`,
     );
   // Dispatched without run details (HTTP 204), or recorded by a process that stopped before writing it.
-  if (!x.dispatch) markDispatched(ctx, n, run.runId, run.htmlUrl);
+  if (!x.dispatch) ctx.defer(ctx.launcher.dispatched(n, run.runId, run.htmlUrl));
   const target = { experiment: experimentId(n), sha: x.sha };
   const summary = await runSummary(ctx, target, run, artifactKeeper(ctx, n));
   ctx.archive?.markHandled(n);
-  await concludeRun(ctx, n, summary);
+  await ctx.driver.runEnded(n, summary);
 }
 
 /**
@@ -45,15 +43,15 @@ export async function completeRun(ctx: SessionContext, n: number, run: FinishedR
  * else by run-name), a finished run is recorded, and one that was never dispatched is.
  */
 export async function reconcileRuns(ctx: SessionContext): Promise<void> {
-  for (const id of ctx.running()) {
+  for (const id of ctx.launcher.inFlight(ctx.state)) {
     let runId = experiment(ctx.state, id)?.dispatch?.runId;
     if (runId === undefined) {
       const found = await findRun(ctx, id);
       if (!found) {
-        await dispatchExperiment(ctx, id);
+        await ctx.driver.relaunch(id);
         continue;
       }
-      markDispatched(ctx, id, found.id, found.html_url);
+      ctx.defer(ctx.launcher.dispatched(id, found.id, found.html_url));
       runId = found.id;
     }
     const run = await ctx.api.run(runId);

@@ -1,4 +1,4 @@
-import type { HeldoutLabel, HeldoutRecorded } from "../../core/index.ts";
+import type { HeldoutLabel, HeldoutRecorded, SessionState } from "../../core/index.ts";
 import type { FinishedRun } from "./complete-run.ts";
 import { dispatchRun, findRun, ranOtherWorkflow } from "./dispatch-run.ts";
 import { runSummary } from "./run-summary.ts";
@@ -17,9 +17,8 @@ const LABELS = ["baseline", "best"] as const;
  * The commits a promotion is evaluated on, on the held-out split: the session's base and the
  * ratchet head. None without `promotion.heldout`, or while nothing was kept (nothing to promote).
  */
-function heldoutTargets(ctx: SessionContext): Target[] {
-  const { state } = ctx;
-  if (ctx.config.promotion.heldout === undefined || state.meta.closed) return [];
+function heldoutTargets(ctx: SessionContext, state: SessionState): Target[] {
+  if (ctx.configOf(state).promotion.heldout === undefined || state.meta.closed) return [];
   const kept = state.experiments.some((e) => e?.outcome === "keep");
   if (!kept || state.ratchetSha === state.baseSha) return [];
   return [
@@ -34,10 +33,14 @@ function heldoutTargets(ctx: SessionContext): Target[] {
  * second run for the same label and commit; a failed one is reported, not retried.
  */
 export async function dispatchHeldout(ctx: SessionContext): Promise<void> {
-  const due = heldoutTargets(ctx).filter((t) => ctx.state.heldout[t.label]?.sha !== t.sha);
+  let due: Target[] = [];
+  // A decision, not a fact: another replica that recorded the same targets first wins, and this
+  // step, planned again on its state, finds nothing due.
+  await ctx.driver.step((d) => {
+    due = heldoutTargets(ctx, d.state).filter((t) => d.state.heldout[t.label]?.sha !== t.sha);
+    for (const t of due) d.record(heldoutEvent(ctx, t, { status: "dispatched" }));
+  });
   if (due.length === 0) return;
-  for (const t of due) ctx.record(heldoutEvent(ctx, t, { status: "dispatched" }));
-  await ctx.flush();
   for (const t of due) await startHeldout(ctx, t);
   ctx.promotionStale = true;
 }

@@ -1,20 +1,20 @@
 import type { Config } from "../../config/index.ts";
 import {
-  applyEvent,
-  emptyState,
-  experiment,
   type LedgerEvent,
   replay,
   type SessionState,
   type Settings,
   settingsFromConfig,
 } from "../../core/index.ts";
+import { Driver } from "../../engine/driver.ts";
 import { GitHubForge, LedgerBranch } from "../../forge/github/index.ts";
 import type { Proposer } from "../../proposer/index.ts";
 import type { ArchiveCache } from "../archive/archive-cache.ts";
 import type { SessionArchive } from "../archive/session-archive.ts";
 import { GITHUB_COM, type GitHubServer } from "../github-server.ts";
+import { AppProposals } from "./app-proposals.ts";
 import { AppProposing } from "./app-proposing.ts";
+import { DispatchLauncher } from "./dispatch-launcher.ts";
 import { recordedConfig } from "./effective-config.ts";
 import { openProposalTools } from "./proposal-tools.ts";
 import { SessionApi } from "./session-api.ts";
@@ -43,9 +43,10 @@ export interface SessionContextOptions {
 }
 
 /**
- * One session of one repository as this process knows it: its state replayed from the ledger
- * branch, the events recorded but not yet written, and the clients that act on GitHub. Jobs of a
- * session run one at a time (see SessionQueue), so nothing here is shared between two jobs.
+ * One session of one repository as this process knows it: the driver over its ledger branch,
+ * the clients that act on GitHub, and what the reports remember between jobs. Jobs of a session
+ * run one at a time (see SessionQueue), so nothing here is shared between two jobs; another
+ * process (a replica) is kept apart by the ledger's compare-and-swap, which the driver re-plans on.
  */
 export class SessionContext {
   readonly owner: string;
@@ -56,7 +57,8 @@ export class SessionContext {
   readonly clock: () => number;
   readonly log: SessionLog;
   readonly server: GitHubServer;
-  state: SessionState = emptyState();
+  readonly driver: Driver;
+  readonly launcher: DispatchLauncher;
   /** A change was kept during the current job: the promotion PR is refreshed at its end. */
   keptNow = false;
   /** The promotion's evidence changed otherwise (held-out runs): refreshed at the job's end too. */
@@ -65,22 +67,18 @@ export class SessionContext {
   lastStatus: string | undefined;
   /** The last failure reported on the issue, so that a repeating one is not posted again. */
   lastFailure: string | undefined;
-  /** Events recorded by this process so far: a job that recorded none has nothing to report. */
+  /** Events written or noted by this process so far: a job that changed none has nothing to report. */
   changes = 0;
   private readonly ledger: LedgerBranch;
   private readonly proposerFor: (config: Config) => Proposer;
   private made = 0;
   private recordedBefore: number | undefined;
-  private pending: LedgerEvent[] = [];
-  private deferred: LedgerEvent[] = [];
   private afterFlush: (() => Promise<void>)[] = [];
   private loaded:
     | { key: string; config: Config; proposing: AppProposing; archive?: SessionArchive }
     | undefined;
   /** This session's folder in the archive cache, whichever proposer it has. */
   private readonly cache: SessionArchive | undefined;
-  /** The events on the ledger branch as of the last sync, plus those this process wrote since. */
-  private written: LedgerEvent[] = [];
 
   constructor(o: SessionContextOptions) {
     this.clock = o.clock;
@@ -98,6 +96,37 @@ export class SessionContext {
     this.session = o.session;
     this.server = o.server ?? GITHUB_COM;
     this.cache = o.archive?.session(o.owner, o.repo, o.session);
+    const ledger = this.ledger;
+    this.launcher = new DispatchLauncher(this);
+    this.driver = new Driver({
+      session: o.session,
+      settings: (state) => settingsFromConfig(this.configOf(state)),
+      store: {
+        load: async () => (await ledger.load()).events,
+        append: (events) => ledger.appendIfUnchanged(events, renderLedgerFiles),
+      },
+      forge: this.forge,
+      launcher: this.launcher,
+      proposals: new AppProposals(this),
+      clock: o.clock,
+      signal: new AbortController().signal,
+      proposeInline: true,
+      // The requests a session took go with its last write (GitHub can count none after a restart).
+      onFinishing: (d) => {
+        if (d.events.length > 0)
+          d.record({ type: "meta", at: this.now(), api_requests: this.apiRequests });
+      },
+      onWritten: (events) => {
+        this.changes += events.length;
+        if (events.some((e) => e.type === "finished" && e.decision.outcome === "keep"))
+          this.keptNow = true;
+      },
+    });
+  }
+
+  /** The session's state: the ledger branch as of the last sync, with what this process recorded since. */
+  get state(): SessionState {
+    return this.driver.state;
   }
 
   /** The session has a ledger: it was started (by anyone). */
@@ -130,9 +159,9 @@ export class SessionContext {
     return this.prepared().archive;
   }
 
-  /** Every event of the session as this process knows it, written or not. */
+  /** Every event of the session as this process knows it (what the ledger branch held when last read or written). */
   ledgerEvents(): LedgerEvent[] {
-    return [...this.written, ...this.deferred, ...this.pending];
+    return [...this.ledger.known];
   }
 
   /** Deletes the session's archive cache (once the session is closed for good). */
@@ -145,61 +174,48 @@ export class SessionContext {
     return (this.recordedBefore ?? 0) + this.made;
   }
 
-  /** Events recorded and not written yet. */
-  get hasPending(): boolean {
-    return this.pending.length > 0;
-  }
-
   /** For a session this process starts: nothing was counted for it before. */
   beginNew(): void {
     if (this.exists) throw new Error(`session ${this.session} exists already`);
     this.recordedBefore = 0;
   }
 
-  /** Writes what is pending, then reloads the state from the ledger branch. */
+  /** Writes what is due, then reloads the state from the ledger branch. */
   async sync(): Promise<void> {
     await this.flush();
-    const { events } = await this.ledger.load();
-    let state = replay(events);
-    this.written = [...events];
+    const state = await this.driver.reload();
     this.recordedBefore ??= apiRequests(state) ?? 0;
-    this.deferred = this.deferred.filter((e) => stillNews(state, e));
-    for (const event of this.deferred) state = applyEvent(state, event);
-    this.state = state;
   }
 
   /** The state on the ledger branch now, without touching this context's (for quick replies). */
   async peek(): Promise<SessionState> {
     const { events } = await this.ledger.load();
-    return replay([...events, ...this.deferred]);
+    return replay([...events, ...this.driver.unwritten]);
   }
 
-  /** Records an event, written with the next flush; `after` runs once it is written. */
+  /**
+   * Records a fact (not a decision: those are the driver's), written with the next write;
+   * `after` runs once it is written.
+   */
   record(event: LedgerEvent, after?: () => Promise<void>): void {
-    this.pending.push(event);
-    this.state = applyEvent(this.state, event);
+    this.driver.note(event, true);
     this.changes++;
     if (after) this.afterFlush.push(after);
   }
 
   /**
-   * Records an event not worth a write of its own: it goes with the next write. Only for facts
+   * Records a fact not worth a write of its own: it goes with the next write. Only for facts
    * GitHub can tell again after a restart (a run found by its run-name, a pull request found by
    * its branch), so losing one to a crash loses nothing.
    */
   defer(event: LedgerEvent): void {
-    this.deferred.push(event);
-    this.state = applyEvent(this.state, event);
+    this.driver.note(event);
     this.changes++;
   }
 
-  /** Appends what was recorded to the ledger branch (one commit), then runs the effects waiting on it. */
+  /** Writes what was recorded (one commit), then runs the effects waiting on it. */
   async flush(): Promise<void> {
-    if (this.pending.length === 0) return;
-    await this.ledger.append([...this.deferred, ...this.pending], renderLedgerFiles);
-    this.written.push(...this.deferred, ...this.pending);
-    this.deferred = [];
-    this.pending = [];
+    await this.driver.flush();
     const effects = this.afterFlush;
     this.afterFlush = [];
     for (const effect of effects) await effect();
@@ -207,16 +223,10 @@ export class SessionContext {
 
   /** Forgets what a failed job recorded but never wrote; the next job starts from the ledger. */
   discard(): void {
-    this.state = emptyState();
-    this.pending = [];
+    this.driver.forget();
     this.afterFlush = [];
     this.keptNow = false;
     this.promotionStale = false;
-  }
-
-  /** Experiments running on GitHub (or about to be): none of them is started again. */
-  running(): Set<number> {
-    return new Set(this.state.experiments.filter((e) => e?.phase === "running").map((e) => e.id));
   }
 
   now(): string {
@@ -246,11 +256,4 @@ export class SessionContext {
     this.loaded = { key, config, proposing, ...(archive ? { archive } : {}) };
     return this.loaded;
   }
-}
-
-/** A deferred event the ledger does not know yet. */
-function stillNews(state: SessionState, event: LedgerEvent): boolean {
-  if (event.type !== "dispatched") return true;
-  const x = experiment(state, event.experiment);
-  return x?.phase === "running" && x.dispatch === undefined;
 }

@@ -25,6 +25,12 @@ export class GitHubForge implements Forge {
   readonly refs: SessionRefs;
   private readonly api: GitHubApi;
   private readonly trees: TreeReader;
+  /**
+   * The ratchet as `ratchetHead` last read it, taken by the next `advanceRatchet` instead of a
+   * read of its own (the driver reads it right before deciding a keep); `force: false` on the
+   * update still refuses anything but a fast-forward.
+   */
+  private lastRead: string | undefined;
 
   constructor(options: GitHubForgeOptions) {
     this.session = options.session;
@@ -49,6 +55,12 @@ export class GitHubForge implements Forge {
   }
 
   async ratchetHead(): Promise<string> {
+    const sha = await this.readRatchet();
+    this.lastRead = sha;
+    return sha;
+  }
+
+  private async readRatchet(): Promise<string> {
     const sha = await this.api.getRef(this.refs.ratchet);
     if (sha === undefined) {
       throw new Error(
@@ -125,13 +137,16 @@ export class GitHubForge implements Forge {
    * descends from wherever it is now; `force: false` then guards the window until the PATCH.
    */
   async advanceRatchet(from: string, to: string): Promise<boolean> {
-    if ((await this.ratchetHead()) !== from) return false;
+    // The driver read the ratchet just before deciding this keep: that read is the check, once.
+    const read = this.lastRead ?? (await this.readRatchet());
+    this.lastRead = undefined;
+    if (read !== from) return false;
     try {
       await this.api.updateRef(this.refs.ratchet, to, false);
       return true;
     } catch (error) {
       if (!isRejected(error, /fast.?forward/i)) throw error;
-      if ((await this.ratchetHead()) !== from) return false;
+      if ((await this.readRatchet()) !== from) return false;
       throw new Error(
         `refusing to move the ratchet from ${from} to ${to}: not a fast-forward (${to} does not descend from ${from})`,
         { cause: error },

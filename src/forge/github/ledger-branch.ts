@@ -88,6 +88,41 @@ export class LedgerBranch {
     );
   }
 
+  /**
+   * Appends the events on top of the head last read or written, and nothing else: false when
+   * another writer moved the branch since (nothing written; the caller reloads and decides
+   * again). The driver's store: a decision made on a stale state is never written.
+   */
+  async appendIfUnchanged(
+    events: readonly LedgerEvent[],
+    render: (all: LedgerEvent[]) => LedgerRender,
+  ): Promise<boolean> {
+    const head = this.last?.head;
+    const existing = this.last?.events ?? [];
+    const all = [...existing, ...events];
+    const tree = await this.writeTree(all, render(all), head);
+    const commit = await this.api.createCommit(
+      message(events),
+      tree,
+      head === undefined ? [] : [head],
+    );
+    try {
+      if (head === undefined) await this.api.createRef(this.ref, commit);
+      else await this.api.updateRef(this.ref, commit, false);
+    } catch (error) {
+      const raced = head === undefined ? /already exists/i : /fast.?forward/i;
+      if (error instanceof GitHubApiError && error.is(422, raced)) return false;
+      throw error;
+    }
+    this.last = { head: commit, events: all, tree };
+    return true;
+  }
+
+  /** Events as of the last read or write. */
+  get known(): readonly LedgerEvent[] {
+    return this.last?.events ?? [];
+  }
+
   /** One compare-and-swap; the error when another writer got there first. */
   private async tryAppend(
     events: LedgerEvent[],

@@ -26,9 +26,10 @@ describe("API requests per experiment", () => {
     await finishRun(h, repo(), "exp-2", 1.1);
     const afterDiscard = repo().seen.length;
     await finishRun(h, repo(), "exp-3", 0.9);
-    // Start: 9, plus the lookup of the issue's sessions. Then each finished run, through the
+    // Start: 8 (the first ledger write creates its branch without a read), plus the lookup of
+    // the issue's sessions. Then each finished run, through the
     // next proposal's dispatch and the status comment: more after a keep (ratchet, new head, PR).
-    expect(apiCalls(0, afterStart)).toHaveLength(10);
+    expect(apiCalls(0, afterStart)).toHaveLength(9);
     expect(apiCalls(afterStart, afterBaseline)).toHaveLength(16);
     expect(apiCalls(afterBaseline, afterDiscard)).toHaveLength(13);
     expect(apiCalls(afterDiscard)).toHaveLength(17);
@@ -38,10 +39,10 @@ describe("API requests per experiment", () => {
       .ledger("issue-7")
       .filter((e): e is Dispatched => e.type === "dispatched")
       .map((e) => e.api_requests);
-    expect(dispatched).toEqual([8, 24, 37]);
+    expect(dispatched).toEqual([7, 23, 36]);
     expect(repo().sessionJson("issue-7")).toMatchObject({
-      api_requests: 37,
-      api_requests_per_experiment: 12.3,
+      api_requests: 36,
+      api_requests_per_experiment: 12,
     });
   });
 });

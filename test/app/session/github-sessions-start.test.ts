@@ -29,7 +29,6 @@ describe("GitHubSessions.start", () => {
       "GET /repos/{owner}/{repo}/git/ref/{ref}",
       "POST /repos/{owner}/{repo}/git/refs",
       "POST /repos/{owner}/{repo}/issues/{issue_number}/comments",
-      "GET /repos/{owner}/{repo}/git/ref/{ref}",
       "POST /repos/{owner}/{repo}/git/trees",
       "POST /repos/{owner}/{repo}/git/commits",
       "POST /repos/{owner}/{repo}/git/refs",
