@@ -1,6 +1,4 @@
 import {
-  describeLeaks,
-  findLeaks,
   judgedMetric,
   type SessionState,
   type Settings,
@@ -19,6 +17,7 @@ import {
 import type { ArchiveWriter } from "./archive-writer.ts";
 import { filesHash, historyOf } from "./history.ts";
 import { Mutex } from "./mutex.ts";
+import { gateProposal, leakProblem } from "./proposal-gate.ts";
 import { ProposalScope } from "./proposal-scope.ts";
 
 export interface ProposingOptions {
@@ -137,17 +136,8 @@ export class Proposing {
     };
     const proposal = await this.o.proposer.propose(context);
     if (proposal === undefined) return undefined;
-    this.scope.check(proposal, files, this.o.proposer.kind);
-    const leak = leakOf(proposal.files);
-    if (leak !== undefined)
-      throw new ProposalFailedError(
-        `the ${this.o.proposer.kind} proposer's candidate was rejected before it ran: ${leak}`,
-      );
-    const hash = hashOf(proposal.files);
-    if (tried.has(hash))
-      throw new ProposalFailedError(
-        `the ${this.o.proposer.kind} proposer repeated a candidate already tried`,
-      );
+    const kind = this.o.proposer.kind;
+    const hash = gateProposal({ proposal, files, kind, scope: this.scope, facts, tried, hashOf });
     this.handedOut.add(hash);
     return { proposal, hash, parent: head };
   }
@@ -155,19 +145,4 @@ export class Proposing {
   isEditable(path: string): boolean {
     return this.scope.isEditable(path);
   }
-}
-
-/** Why a change may not run because it embeds the task set, or undefined. */
-function leakProblem(
-  files: ReadonlyMap<string, string>,
-  changed: ReadonlyMap<string, string>,
-  facts: TaskFacts | undefined,
-): string | undefined {
-  if (!facts || facts.ids.length === 0) return undefined;
-  const changes = [...changed].map(([path, after]) => {
-    const before = files.get(path);
-    return before === undefined ? { path, after } : { path, before, after };
-  });
-  const leaks = findLeaks(changes, facts);
-  return leaks.length > 0 ? describeLeaks(leaks) : undefined;
 }

@@ -1,14 +1,10 @@
 import type { Config } from "../../config/index.ts";
-import { experiment, type SessionState, type Settings } from "../../core/index.ts";
+import { experiment, type SessionState, type Settings, type TaskFacts } from "../../core/index.ts";
 import { filesHash, historyOf, outcomeOfError, ProposalScope } from "../../engine/index.ts";
+import { gateProposal, leakProblem } from "../../engine/proposal-gate.ts";
 import type { NoProposal } from "../../engine/proposing.ts";
 import type { Forge } from "../../forge/forge.ts";
-import {
-  type Proposal,
-  type ProposalContext,
-  ProposalFailedError,
-  type Proposer,
-} from "../../proposer/index.ts";
+import type { Proposal, ProposalContext, Proposer } from "../../proposer/index.ts";
 import type { OpenTools } from "./proposal-tools.ts";
 
 interface HeadFiles {
@@ -34,6 +30,8 @@ export interface AppProposingOptions {
   ) => Promise<OpenTools | undefined>;
   /** An earlier experiment's diff from the cache, read before asking GitHub. */
   cachedDiff?: (experiment: number) => Promise<string | undefined>;
+  /** The task set's ids and answers, from the traces of the runs cached so far (harness mode). */
+  taskFacts?: () => Promise<TaskFacts>;
 }
 
 /**
@@ -50,6 +48,7 @@ export class AppProposing {
   private readonly scope: ProposalScope;
   private readonly toolsFor: AppProposingOptions["toolsFor"];
   private readonly cachedDiff: AppProposingOptions["cachedDiff"];
+  private readonly taskFacts: AppProposingOptions["taskFacts"];
   private atHead: HeadFiles | undefined;
   /** Files of the candidates committed on the current head, by commit, for when one is kept. */
   private readonly candidates = new Map<string, HeadFiles>();
@@ -58,6 +57,7 @@ export class AppProposing {
     this.forge = options.forge;
     this.toolsFor = options.toolsFor;
     this.cachedDiff = options.cachedDiff;
+    this.taskFacts = options.taskFacts;
     this.proposer = options.proposer;
     this.config = options.config;
     this.settings = options.settings;
@@ -82,9 +82,16 @@ export class AppProposing {
     tried.add(filesHash(files));
     const hashOf = (changed: ReadonlyMap<string, string>) =>
       filesHash(new Map([...files, ...changed]));
-    const context = this.context(state, { files, program }, (changed) =>
-      tried.has(hashOf(changed)),
-    );
+    const facts = await this.taskFacts?.();
+    const context = {
+      ...this.context(state, { files, program }, (changed) => tried.has(hashOf(changed))),
+      ...(facts
+        ? {
+            precheck: async (changed: ReadonlyMap<string, string>) =>
+              leakProblem(files, changed, facts),
+          }
+        : {}),
+    };
     const tools = await this.toolsFor?.(state, files);
     let proposal: Proposal | undefined;
     try {
@@ -94,12 +101,8 @@ export class AppProposing {
     }
     if (proposal === undefined)
       return { type: "done", reason: `the ${this.proposer.kind} proposer has nothing new to try` };
-    this.scope.check(proposal, files, this.proposer.kind);
-    const hash = hashOf(proposal.files);
-    if (tried.has(hash))
-      throw new ProposalFailedError(
-        `the ${this.proposer.kind} proposer repeated a candidate already tried`,
-      );
+    const kind = this.proposer.kind;
+    const hash = gateProposal({ proposal, files, kind, scope: this.scope, facts, tried, hashOf });
     return { type: "made", proposal, hash, parent: state.ratchetSha };
   }
 

@@ -7,6 +7,7 @@ import {
   settingsFromConfig,
 } from "../../core/index.ts";
 import { Driver } from "../../engine/driver.ts";
+import { TaskFactsReader } from "../../engine/task-facts.ts";
 import { GitHubForge, LedgerBranch } from "../../forge/github/index.ts";
 import type { Proposer } from "../../proposer/index.ts";
 import type { ArchiveCache } from "../archive/archive-cache.ts";
@@ -241,6 +242,8 @@ export class SessionContext {
     const proposer = this.proposerFor(config);
     const forge = this.forge;
     const archive = proposer.kind === "llm" ? this.cache : undefined;
+    // The leakage guard reads the task set from the traces of the runs cached so far.
+    const facts = new TaskFactsReader(archive?.dir ?? "");
     const proposing = new AppProposing({
       forge,
       proposer,
@@ -250,6 +253,7 @@ export class SessionContext {
         ? {
             toolsFor: (state, files) => openProposalTools(this, archive, state, files),
             cachedDiff: (n) => archive.readDiff(n),
+            ...(config.mode === "harness" ? { taskFacts: () => facts.read() } : {}),
           }
         : {}),
     });
