@@ -11,9 +11,10 @@ import type {
   SessionService,
 } from "../session-service.ts";
 import { advanceSession } from "./advance-session.ts";
-import { completeRun, reconcileRuns } from "./complete-run.ts";
+import { completeRun } from "./complete-run.ts";
 import { effectiveConfig } from "./effective-config.ts";
-import { completeHeldout, dispatchHeldout, reconcileHeldout } from "./heldout-runs.ts";
+import { completeHeldout, dispatchHeldout } from "./heldout-runs.ts";
+import { resumeSession } from "./resume-session.ts";
 import { SessionApi } from "./session-api.ts";
 import type { SessionClient } from "./session-client.ts";
 import { SessionContext, type SessionLog } from "./session-context.ts";
@@ -205,9 +206,7 @@ export class GitHubSessions implements SessionService {
       await this.queue.run(key(owner, repo, session), () =>
         runJob(ctx, "reconcile", async () => {
           if (ctx.state.meta.closed || ctx.state.meta.config === undefined) return;
-          await reconcileRuns(ctx);
-          await reconcileHeldout(ctx);
-          await advanceSession(ctx);
+          await resumeSession(ctx);
         }),
       );
     });

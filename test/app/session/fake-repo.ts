@@ -55,6 +55,14 @@ export class FakeRepo {
   listsNewRuns = true;
   readonly seen: Seen[] = [];
   readonly unexpected: string[] = [];
+  /**
+   * A process that dies: from the `at`-th request on (counting `seen`), nothing the process whose
+   * user agent starts with `process` sends reaches GitHub, and it gets a 500 as over a dropped
+   * connection. Other processes (the App started again) are served as before.
+   */
+  kill: { at: number; process: string } | undefined;
+  /** What a killed process sent after its death, as `METHOD path` lines: GitHub saw none of it. */
+  readonly lost: string[] = [];
   private id = 100;
 
   nextId(): number {
@@ -142,6 +150,14 @@ export class FakeRepo {
     const name = `autoopt-${run.inputs.session}-${run.inputs.experiment}`;
     const id = this.nextId();
     this.artifacts.set(id, { id, name, runId: run.id, zip, expired: false });
+  }
+
+  /** True when a request with this user agent comes from a process that is dead by now. */
+  killed(userAgent: string): boolean {
+    const kill = this.kill;
+    return (
+      kill !== undefined && this.seen.length >= kill.at && userAgent.startsWith(`${kill.process} `)
+    );
   }
 
   /** Requests seen, as `METHOD template` lines, from the `from`-th on. */

@@ -79,6 +79,7 @@ async function answer(repo: FakeRepo, routes: Compiled[], req: Request): Promise
   const url = new URL(req.url);
   const method = req.method.toLowerCase();
   const where = `${req.method} ${url.pathname}${url.search}`;
+  if (repo.killed(req.headers.get("user-agent") ?? "")) return lost(repo, where);
   try {
     for (const route of routes) {
       const match = route.method === method ? route.pattern.exec(url.pathname) : null;
@@ -129,7 +130,15 @@ function checkDocumented(route: Route, status: number, body: unknown): void {
   }
 }
 
+/** What a dead process's request comes to: an error (nock answers 500), and nothing done. */
+function lost(repo: FakeRepo, where: string): never {
+  repo.lost.push(where);
+  throw new Error(`the connection was lost before ${where} reached GitHub`);
+}
+
 function download(repo: FakeRepo, req: Request): Answer {
+  const where = `GET ${new URL(req.url).pathname}`;
+  if (repo.killed(req.headers.get("user-agent") ?? "")) return lost(repo, where);
   const id = Number(/\/artifacts\/(\d+)\.zip$/.exec(new URL(req.url).pathname)?.[1]);
   const artifact = repo.artifacts.get(id);
   repo.seen.push({
