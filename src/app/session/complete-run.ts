@@ -40,7 +40,8 @@ export async function completeRun(ctx: SessionContext, n: number, run: FinishedR
 
 /**
  * After a restart: every experiment the ledger shows running is matched to its run (by id, or
- * else by run-name), a finished run is recorded, and one that was never dispatched is.
+ * else by run-name), a finished run is recorded, and one that was never dispatched is (with its
+ * branch).
  */
 export async function reconcileRuns(ctx: SessionContext): Promise<void> {
   for (const id of ctx.launcher.inFlight(ctx.state)) {
@@ -48,7 +49,7 @@ export async function reconcileRuns(ctx: SessionContext): Promise<void> {
     if (runId === undefined) {
       const found = await findRun(ctx, id);
       if (!found) {
-        await ctx.driver.relaunch(id);
+        await relaunch(ctx, id);
         continue;
       }
       ctx.defer(ctx.launcher.dispatched(id, found.id, found.html_url));
@@ -59,4 +60,15 @@ export async function reconcileRuns(ctx: SessionContext): Promise<void> {
     const finished = { runId, conclusion: run.conclusion, htmlUrl: run.html_url };
     await completeRun(ctx, id, { ...finished, workflowPath: run.path });
   }
+}
+
+/**
+ * Dispatches again an experiment whose run never started. The process that recorded it may have
+ * stopped before making its branch too (that comes first, then the dispatch): it is made again.
+ */
+async function relaunch(ctx: SessionContext, n: number): Promise<void> {
+  const x = experiment(ctx.state, n);
+  if (x?.kind === "candidate" || x?.kind === "rebase")
+    await ctx.forge.setExperimentBranch(n, x.sha);
+  await ctx.driver.relaunch(n);
 }

@@ -93,6 +93,12 @@ export function expectSound(repo: FakeRepo, at: string, now = START): SessionSta
     );
   const dispatched = ofType(events, "dispatched").map((e) => e.experiment);
   expect(new Set(dispatched).size, `${at}: each run recorded once`).toBe(dispatched.length);
+  for (const x of state.experiments)
+    if (x?.phase === "running" && (x.kind === "candidate" || x.kind === "rebase"))
+      expect(
+        repo.refs.get(`heads/autoopt/${SESSION}/exp-${x.id}`),
+        `${at}: exp-${x.id} runs on its branch`,
+      ).toBe(x.sha);
   expect(repo.refs.get(`heads/${RATCHET}`), `${at}: the ratchet where the ledger has it`).toBe(
     state.ratchetSha,
   );
