@@ -81,7 +81,9 @@ describe("two App replicas on one session", () => {
     expect(repo().unexpected).toEqual([]);
     // The replicas did race: ledger writes were refused as not fast-forwards, then planned again.
     const ledgerRef = `/refs/heads/autoopt/${SESSION}/ledger`;
-    const tries = repo().seen.filter((s) => s.method === "PATCH" && decodeURIComponent(s.path).endsWith(ledgerRef));
+    const tries = repo().seen.filter(
+      (s) => s.method === "PATCH" && decodeURIComponent(s.path).endsWith(ledgerRef),
+    );
     expect(tries.length).toBeGreaterThan(ledgerCommits(repo()) - 1);
     // The loser of each race said nothing on the issue: no failure was posted.
     const bodies = [...repo().comments.values()].map((c) => c.body);
