@@ -1,5 +1,6 @@
 // `node bench/api-requests.ts`: how many GitHub API requests a session costs per experiment.
-// One whole session (the search proposer on the quadratic train.py, max_experiments 10) runs
+// Whole sessions (the search proposer on the quadratic train.py, max_experiments 10 and 5, or the
+// numbers given as arguments: `node bench/api-requests.ts 10 5`) run
 // through the machinery of test/app/full-loop: the real Probot App and GitHubSessions against a
 // fake GitHub served by nock, whose git objects are real commits, and a fake runner that runs the
 // action's own code on a checkout of each candidate. Requests are counted twice: by the session
@@ -21,8 +22,9 @@ import {
 import { commentCreated } from "../test/app/handlers/comment-payloads.ts";
 import { OWNER, REPO } from "../test/forge/github/github-shapes.ts";
 
-const MAX_EXPERIMENTS = 10;
-const GOAL = 15;
+const SESSIONS = process.argv.slice(2).map(Number);
+const MAX_EXPERIMENTS = SESSIONS.length > 0 ? SESSIONS : [10, 5];
+const GOAL = 10;
 const HOURLY = 5_000;
 const OUT = fileURLToPath(new URL("../docs/benchmarks/api-requests.md", import.meta.url));
 
@@ -30,20 +32,40 @@ interface Phase {
   name: string;
   session: number[];
   nock: number[];
+  /** Requests by route over all of the phase's deliveries (nock count). */
+  routes: Map<string, number>;
 }
 
 async function main(): Promise<void> {
+  const measured: Figures[] = [];
+  for (const max of MAX_EXPERIMENTS) {
+    if (!Number.isInteger(max) || max < 1) throw new Error(`not a max_experiments: ${max}`);
+    measured.push(await measure(max));
+  }
+  const report = render(measured);
+  writeFileSync(OUT, report);
+  process.stdout.write(report);
+}
+
+async function measure(maxExperiments: number): Promise<Figures> {
   nock.disableNetConnect();
-  const loop = await FullLoop.create(configYml(`{ max_experiments: ${MAX_EXPERIMENTS} }`));
+  const loop = await FullLoop.create(configYml(`{ max_experiments: ${maxExperiments} }`));
   const started = performance.now();
   try {
     const sessionCount = async () =>
       (await loop.app.sessions.apiRequests(OWNER, REPO, SESSION)) ?? 0;
     const phases = new Map<string, Phase>();
+    let seen = 0;
     const add = (name: string, session: number, nockCount: number) => {
-      const p = phases.get(name) ?? { name, session: [], nock: [] };
+      const p: Phase = phases.get(name) ?? { name, session: [], nock: [], routes: new Map() };
       p.session.push(session);
       p.nock.push(nockCount);
+      for (const s of loop.repo.seen.slice(seen)) {
+        if (NOT_SESSION_CALLS.has(s.template)) continue;
+        const k = `${s.method} ${s.template}`;
+        p.routes.set(k, (p.routes.get(k) ?? 0) + 1);
+      }
+      seen = loop.repo.seen.length;
       phases.set(name, p);
     };
 
@@ -53,7 +75,7 @@ async function main(): Promise<void> {
     add("start (command → baseline dispatched)", s0, n0);
 
     let runs = 0;
-    for (let round = 0; round < 3 * MAX_EXPERIMENTS; round++) {
+    for (let round = 0; round < 3 * maxExperiments; round++) {
       const [run] = loop.queuedRuns();
       if (run === undefined) break;
       const ran = await loop.execute(run);
@@ -87,7 +109,8 @@ async function main(): Promise<void> {
       const k = `${s.method} ${s.template}`;
       byRoute.set(k, (byRoute.get(k) ?? 0) + 1);
     }
-    const report = render({
+    return {
+      maxExperiments,
       runs,
       outcomes,
       sessionTotal,
@@ -96,9 +119,7 @@ async function main(): Promise<void> {
       seconds,
       phases: [...phases.values()],
       byRoute,
-    });
-    writeFileSync(OUT, report);
-    process.stdout.write(report);
+    };
   } finally {
     loop.dispose();
     nock.enableNetConnect();
@@ -106,6 +127,7 @@ async function main(): Promise<void> {
 }
 
 interface Figures {
+  maxExperiments: number;
   runs: number;
   outcomes: string[];
   sessionTotal: number;
@@ -116,30 +138,27 @@ interface Figures {
   byRoute: Map<string, number>;
 }
 
-function render(f: Figures): string {
+function render(all: Figures[]): string {
   const cpu = cpus();
   const machine = `${cpu.length} × ${cpu[0]?.model.trim() ?? "unknown CPU"}, Node ${process.version}`;
   const date = new Date().toISOString().slice(0, 10);
-  const per = (total: number) => total / f.runs;
-  const perHour = (total: number) => Math.floor(HOURLY / per(total));
-  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-  const range = (xs: number[]) =>
-    xs.length === 1 ? `${xs[0]}` : `${fmt(mean(xs))} (${Math.min(...xs)}–${Math.max(...xs)})`;
-  const count = (o: string) => f.outcomes.filter((x) => x === o).length;
-  const verdict = (total: number) => (per(total) <= GOAL ? "✅" : "❌");
+  const per = (f: Figures, total: number) => total / f.runs;
+  const perHour = (f: Figures, total: number) => Math.floor(HOURLY / per(f, total));
+  const verdict = (f: Figures, total: number) => (per(f, total) <= GOAL ? "✅" : "❌");
+  const sizes = all.map((f) => f.maxExperiments).join(" and ");
+  const excluded = all.map((f) => f.excluded).join(" and ");
   const lines = [
     "# GitHub API requests per experiment",
     "",
     `Measured by \`node bench/api-requests.ts\` on ${date} at ${revision()}: ${machine}.`,
     "",
-    `One whole session, started by \`/autoopt start\` on an issue and run to its end: the search`,
-    `proposer on the quadratic train.py of test/app/full-loop, \`max_experiments: ${MAX_EXPERIMENTS}\`, one run at a time.`,
+    "Whole sessions, each started by `/autoopt start` on an issue and run to its end: the search",
+    `proposer on the quadratic train.py of test/app/full-loop, \`max_experiments\`: ${sizes}, one run at a time.`,
     "The real Probot App and GitHubSessions talk to a fake GitHub served by nock (every request",
     "and answer checked against GitHub's OpenAPI description; its git objects are real commits),",
     "and a fake runner runs the action's own code on a checkout of each candidate, then the",
     "`workflow_run.completed` webhook is delivered. No network: `nock.disableNetConnect()`.",
-    "",
-    `${f.runs} runs (${count("baseline")} baseline, ${count("keep")} keep, ${count("discard")} discard${otherOutcomes(f.outcomes)}), ${fmt(f.seconds)} s.`,
+    "Per experiment = a session's requests / its runs (the baseline counts as a run).",
     "",
     "Two counts:",
     "",
@@ -148,17 +167,34 @@ function render(f: Figures): string {
     "  Actions calls.",
     "- **nock**: every request the fake GitHub answered, the App's command handling included",
     "  (👀 reaction, permission check, `.github/autoopt.yml`), **excluding** the installation-token",
-    `  POST and the artifact download's redirect hop to storage (${f.excluded} such requests here):`,
+    `  POST and the artifact download's redirect hop to storage (${excluded} such requests here):`,
     "  the first is made as the App (a JWT), the second goes to blob storage, so neither is an",
     "  installation request to api.github.com that its hourly limit counts.",
     "",
-    `Goal: ≤ ${GOAL} requests per experiment, so that one installation's ${HOURLY.toLocaleString("en-US")} requests an hour`,
-    `carry more than ${Math.floor(HOURLY / GOAL)} experiments an hour.`,
+    `Goal: ≤ ${GOAL} requests per experiment in a ${all[0]?.maxExperiments ?? 10}-experiment session, so that one installation's`,
+    `${HOURLY.toLocaleString("en-US")} requests an hour carry ${Math.floor(HOURLY / GOAL)} experiments an hour or more.`,
     "",
-    "| count | total | per experiment | experiments per hour on 5,000 requests | goal |",
-    "|---|---|---|---|---|",
-    `| session | ${f.sessionTotal} | **${fmt(per(f.sessionTotal))}** | ${perHour(f.sessionTotal)} | ${verdict(f.sessionTotal)} |`,
-    `| nock | ${f.nockTotal} | **${fmt(per(f.nockTotal))}** | ${perHour(f.nockTotal)} | ${verdict(f.nockTotal)} |`,
+    "| max_experiments | runs | count | total | per experiment | experiments per hour on 5,000 requests | goal |",
+    "|---|---|---|---|---|---|---|",
+    ...all.flatMap((f) => [
+      `| ${f.maxExperiments} | ${f.runs} | session | ${f.sessionTotal} | **${fmt(per(f, f.sessionTotal))}** | ${perHour(f, f.sessionTotal)} | ${verdict(f, f.sessionTotal)} |`,
+      `| ${f.maxExperiments} | ${f.runs} | nock | ${f.nockTotal} | **${fmt(per(f, f.nockTotal))}** | ${perHour(f, f.nockTotal)} | ${verdict(f, f.nockTotal)} |`,
+    ]),
+    "",
+    ...all.flatMap(details),
+  ];
+  return lines.join("\n");
+}
+
+function details(f: Figures): string[] {
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  const range = (xs: number[]) =>
+    xs.length === 1 ? `${xs[0]}` : `${fmt(mean(xs))} (${Math.min(...xs)}–${Math.max(...xs)})`;
+  const count = (o: string) => f.outcomes.filter((x) => x === o).length;
+  return [
+    `## max_experiments: ${f.maxExperiments}`,
+    "",
+    `${f.runs} runs (${count("baseline")} baseline, ${count("keep")} keep, ${count("discard")} discard${otherOutcomes(f.outcomes)}), ${fmt(f.seconds)} s.`,
     "",
     "By phase (requests per webhook delivery; mean (min–max) where a phase recurs):",
     "",
@@ -168,7 +204,18 @@ function render(f: Figures): string {
       (p) => `| ${p.name} | ${p.nock.length} | ${range(p.session)} | ${range(p.nock)} |`,
     ),
     "",
-    "By route (nock count):",
+    "By route and phase (nock count per delivery of the phase, mean):",
+    "",
+    `| route | ${f.phases.map((p) => p.name).join(" | ")} |`,
+    `|---|${f.phases.map(() => "---|").join("")}`,
+    ...[...f.byRoute]
+      .sort(([a, x], [b, y]) => y - x || (a < b ? -1 : 1))
+      .map(
+        ([route]) =>
+          `| \`${route}\` | ${f.phases.map((p) => fmt((p.routes.get(route) ?? 0) / p.nock.length) || "").join(" | ")} |`,
+      ),
+    "",
+    "By route (nock count, whole session):",
     "",
     "| requests | route |",
     "|---|---|",
@@ -177,7 +224,6 @@ function render(f: Figures): string {
       .map(([route, n]) => `| ${n} | \`${route}\` |`),
     "",
   ];
-  return lines.join("\n");
 }
 
 /** The commit measured, and whether src/ had uncommitted changes (counts depend on src/). */
