@@ -350,9 +350,12 @@ export class Driver {
     const outcome = await this.o.proposals.make(() => this.current, this.o.signal);
     if (this.o.signal.aborted) return;
     const parent = outcome.type === "made" ? outcome.made.parent : this.current.ratchetSha;
+    const made: MadeProposal = { outcome, parent };
+    // The commit object moves no branch: made here, beside the runs, it keeps the step short.
+    if (outcome.type === "made") made.sha = await this.commitOf(outcome.made);
     await this.step(async (d) => {
       this.proposing.delete(key);
-      await this.recordProposal(d, { outcome, parent });
+      await this.recordProposal(d, made);
     });
   }
 
@@ -370,16 +373,19 @@ export class Driver {
       });
       return;
     }
-    const { proposal, parent } = outcome.made;
-    made.sha ??= await this.o.forge.commitCandidate({
-      parent,
-      files: proposal.files,
-      message: proposal.description,
-    });
+    made.sha ??= await this.commitOf(outcome.made);
     const sha = made.sha;
     const n = d.state.experiments.length + 1;
     this.begin(d, candidateProposal(outcome.made, sha), sha);
     d.after(() => this.o.proposals.saved(n, outcome.made, sha));
+  }
+
+  private commitOf({ proposal, parent }: Made): Promise<string> {
+    return this.o.forge.commitCandidate({
+      parent,
+      files: proposal.files,
+      message: proposal.description,
+    });
   }
 
   /** Records what experiment `n`'s run came to; the branches follow once it is written. */
