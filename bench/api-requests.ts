@@ -7,7 +7,6 @@
 // itself (`GitHubSessions.apiRequests`, what session.json records as api_requests), and at the
 // fake's nock interceptors (everything the App sent, its command handling included, less the
 // installation-token POST and the hop to artifact storage). Writes docs/benchmarks/api-requests.md.
-import { execFileSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { fileURLToPath } from "node:url";
@@ -21,6 +20,7 @@ import {
 } from "../test/app/full-loop/full-loop-harness.ts";
 import { commentCreated } from "../test/app/handlers/comment-payloads.ts";
 import { OWNER, REPO } from "../test/forge/github/github-shapes.ts";
+import { revision } from "./bench-repo.ts";
 
 const SESSIONS = process.argv.slice(2).map(Number);
 const MAX_EXPERIMENTS = SESSIONS.length > 0 ? SESSIONS : [10, 5];
@@ -224,20 +224,6 @@ function details(f: Figures): string[] {
       .map(([route, n]) => `| ${n} | \`${route}\` |`),
     "",
   ];
-}
-
-/** The commit measured, and whether src/ had uncommitted changes (counts depend on src/). */
-function revision(): string {
-  try {
-    const git = (args: string[]) => execFileSync("git", args, { encoding: "utf8" }).trim();
-    const dirty =
-      git(["status", "--porcelain", "--", "src"]) === ""
-        ? ""
-        : ", with uncommitted changes to src/";
-    return `commit ${git(["rev-parse", "--short", "HEAD"])}${dirty}`;
-  } catch {
-    return "a tree outside git";
-  }
 }
 
 function otherOutcomes(outcomes: string[]): string {

@@ -9,6 +9,7 @@ import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { runCommand } from "../src/cli/commands/run.ts";
 import { probeBubblewrap } from "../src/sandbox/index.ts";
+import { commitBenchRepo } from "./bench-repo.ts";
 
 const BUDGET_S = Number(process.env.BENCH_BUDGET_S ?? 10);
 const EXPERIMENTS = Number(process.env.BENCH_EXPERIMENTS ?? 10);
@@ -39,11 +40,7 @@ metric: { name: score, goal: minimize }
 session: { max_experiments: ${EXPERIMENTS} }
 `,
 };
-for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
-const git = (...args: string[]) => execFileSync("git", args, { cwd: dir, stdio: "ignore" });
-git("init", "-q", "-b", "main");
-git("add", "-A");
-git("-c", "user.name=bench", "-c", "user.email=bench@example.com", "commit", "-qm", "bench");
+commitBenchRepo(dir, files);
 
 const sessionStart = Date.now() / 1000;
 const { dir: sessionDir } = await runCommand({

@@ -38,6 +38,7 @@ import {
 } from "../test/app/full-loop/full-loop-harness.ts";
 import { commentCreated } from "../test/app/handlers/comment-payloads.ts";
 import type { FakeRun } from "../test/app/session/session-shapes.ts";
+import { commitBenchRepo, revision } from "./bench-repo.ts";
 
 const KS = process.argv.slice(2).map(Number);
 const PARALLEL = KS.length > 0 ? KS : [1, 4, 16];
@@ -67,32 +68,24 @@ let counting = false;
     return `git ${String(sub)}`;
   };
   const { execFile, spawn, execFileSync: execSync } = cp;
-  cp.execFile = (file: string, ...rest: unknown[]) => {
-    const args = Array.isArray(rest[0]) ? rest[0] : undefined;
-    const t = performance.now();
-    const child = execFile(file, ...rest);
-    if (counting) {
-      const entry = { what: name(file, args), ms: 0 };
-      spawned.push(entry);
-      child.once("close", () => {
-        entry.ms = performance.now() - t;
-      });
-    }
-    return child;
-  };
-  cp.spawn = (file: string, ...rest: unknown[]) => {
-    const args = Array.isArray(rest[0]) ? rest[0] : undefined;
-    const t = performance.now();
-    const child = spawn(file, ...rest);
-    if (counting) {
-      const entry = { what: name(file, args), ms: 0 };
-      spawned.push(entry);
-      child.once("close", () => {
-        entry.ms = performance.now() - t;
-      });
-    }
-    return child;
-  };
+  /** `start` wrapped so that each child it makes while counting is listed with its lifetime. */
+  const timed =
+    (start: (file: string, ...rest: unknown[]) => { once(e: "close", f: () => void): void }) =>
+    (file: string, ...rest: unknown[]) => {
+      const args = Array.isArray(rest[0]) ? rest[0] : undefined;
+      const t = performance.now();
+      const child = start(file, ...rest);
+      if (counting) {
+        const entry = { what: name(file, args), ms: 0 };
+        spawned.push(entry);
+        child.once("close", () => {
+          entry.ms = performance.now() - t;
+        });
+      }
+      return child;
+    };
+  cp.execFile = timed(execFile);
+  cp.spawn = timed(spawn);
   cp.execFileSync = (file: string, ...rest: unknown[]) => {
     const args = Array.isArray(rest[0]) ? rest[0] : undefined;
     const t = performance.now();
@@ -247,11 +240,7 @@ session: { max_experiments: ${proposals}, parallel: ${k} }
 sandbox: { containment: ${CONTAINMENT} }
 `,
     };
-    for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
-    const git = (...args: string[]) => execFileSync("git", args, { cwd: dir, stdio: "ignore" });
-    git("init", "-q", "-b", "main");
-    git("add", "-A");
-    git("-c", "user.name=bench", "-c", "user.email=bench@example.com", "commit", "-qm", "bench");
+    commitBenchRepo(dir, files);
 
     spawned.length = 0;
     timings.clear();
@@ -407,19 +396,6 @@ async function app(k: number, proposals = ROUNDS * k): Promise<Measured> {
 }
 
 // ---- report -------------------------------------------------------------------------------------
-
-function revision(): string {
-  try {
-    const git = (args: string[]) => execFileSync("git", args, { encoding: "utf8" }).trim();
-    const dirty =
-      git(["status", "--porcelain", "--", "src"]) === ""
-        ? ""
-        : ", with uncommitted changes to src/";
-    return `commit ${git(["rev-parse", "--short", "HEAD"])}${dirty}`;
-  } catch {
-    return "a tree outside git";
-  }
-}
 
 function table(rows: Measured[], clock: string): string[] {
   const one = rows.find((r) => r.k === 1);

@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { Config } from "../src/config/index.ts";
 import { runExperiment } from "../src/runner/index.ts";
 import { createSandbox, probeBubblewrap, type Sandbox } from "../src/sandbox/index.ts";
+import { commitBenchRepo } from "./bench-repo.ts";
 
 const PAIRS = Number(process.env.BENCH_PAIRS ?? 40);
 
@@ -24,12 +25,7 @@ writeFileSync(
   join(repo, "eval.sh"),
   'cat "$AUTOOPT_OUT/model" >/dev/null; echo ---; echo score: 1\n',
 );
-const git = (...args: string[]) =>
-  execFileSync("git", args, { cwd: repo, encoding: "utf8" }).toString().trim();
-git("init", "-q", "-b", "main");
-git("add", "-A");
-git("-c", "user.name=bench", "-c", "user.email=bench@example.com", "commit", "-qm", "bench");
-const sha = git("rev-parse", "HEAD");
+const sha = commitBenchRepo(repo, {});
 const config = Config.parse({
   version: 1,
   editable: ["train.sh"],

@@ -31,6 +31,7 @@ export {
   emptyState,
   experiment,
   type Phase,
+  ratchetPositions,
   replay,
   type SessionMeta,
   type SessionState,

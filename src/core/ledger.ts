@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { Metrics, RunStatus } from "./result.ts";
+import { Metrics, type Result, RunStatus } from "./result.ts";
 
 /** The outcome the core assigns to a finished run. */
 export const Outcome = z.enum([
@@ -40,6 +40,19 @@ export const RunSummary = z.object({
   containment: z.enum(["bubblewrap", "none"]).optional(),
 });
 export type RunSummary = z.infer<typeof RunSummary>;
+
+/** What the ledger keeps of a result. */
+export function summaryOf(result: Result): RunSummary {
+  return {
+    status: result.status,
+    metrics: result.metrics,
+    wall_s: result.wall_s,
+    exit_code: result.exit_code,
+    signal: result.signal,
+    ...(result.reason === undefined ? {} : { reason: result.reason }),
+    ...(result.containment === undefined ? {} : { containment: result.containment }),
+  };
+}
 
 export const ExperimentKind = z.enum(["baseline", "candidate", "confirm", "rebase"]);
 export type ExperimentKind = z.infer<typeof ExperimentKind>;

@@ -123,6 +123,14 @@ export function applyEvent(state: SessionState, event: LedgerEvent): SessionStat
   return reduce(structuredClone(state), event);
 }
 
+/** Where the ratchet may point: the session's base and every commit it kept. */
+export function ratchetPositions(state: SessionState): Set<string> {
+  return new Set([
+    state.baseSha,
+    ...state.experiments.flatMap((x) => (x?.outcome === "keep" ? [x.sha] : [])),
+  ]);
+}
+
 export function experiment(state: SessionState, id: number): Experiment | undefined {
   return state.experiments[id - 1];
 }

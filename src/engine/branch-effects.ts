@@ -1,4 +1,10 @@
-import { type Decision, experiment, type SessionState, sessionFrontier } from "../core/index.ts";
+import {
+  type Decision,
+  experiment,
+  ratchetPositions,
+  type SessionState,
+  sessionFrontier,
+} from "../core/index.ts";
 import type { Forge, FrontierMember } from "../forge/forge.ts";
 
 /**
@@ -51,13 +57,14 @@ async function moveRatchet(forge: Forge, before: SessionState, to: string): Prom
   if (await forge.advanceRatchet(from, to)) return;
   const head = await forge.ratchetHead();
   if (head === to) return;
-  const known = new Set([
-    before.baseSha,
-    ...before.experiments.flatMap((x) => (x?.outcome === "keep" ? [x.sha] : [])),
-  ]);
-  if (known.has(head)) return forge.resetRatchet(to);
-  throw new Error(
-    `the branch autoopt/${before.session}/ratchet was moved outside autoopt: it is at ${head}, the session's ledger says ${from}; move it back to ${from} so the session can go on, or stop the session`,
+  if (ratchetPositions(before).has(head)) return forge.resetRatchet(to);
+  throw ratchetMovedOutside(before.session, head, from);
+}
+
+/** The ratchet is somewhere this session never put it: what to do about it. */
+export function ratchetMovedOutside(session: string, head: string, recorded: string): Error {
+  return new Error(
+    `the branch autoopt/${session}/ratchet was moved outside autoopt: it is at ${head}, the session's ledger says ${recorded}; move it back to ${recorded} so the session can go on, or stop the session`,
   );
 }
 

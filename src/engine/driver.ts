@@ -12,7 +12,7 @@ import {
   type Settings,
 } from "../core/index.ts";
 import type { Forge } from "../forge/forge.ts";
-import { applyVerdict } from "./branch-effects.ts";
+import { applyVerdict, ratchetMovedOutside } from "./branch-effects.ts";
 import { Draft, type MadeProposal } from "./draft.ts";
 import type { EngineEvent } from "./engine-event.ts";
 import { Mutex } from "./mutex.ts";
@@ -25,6 +25,13 @@ const ATTEMPTS = 5;
 const MAX_ROUNDS = 64;
 
 type Proposal = Omit<Proposed, "type" | "at" | "experiment">;
+
+/** A run the launcher could not start. */
+interface Refusal {
+  n: number;
+  reason: string;
+  stop: boolean;
+}
 
 export interface DriverOptions {
   session: string;
@@ -74,7 +81,7 @@ export class Driver {
   private readonly tasks = new Set<Promise<void>>();
   /** Proposals made for a draft that lost the swap, for the next plan. */
   private spare: MadeProposal[] = [];
-  private refused: { n: number; reason: string; stop: boolean }[] = [];
+  private refused: Refusal[] = [];
   private failure: unknown;
   /** The reason, once a step found the session over. */
   finished: string | undefined;
@@ -414,28 +421,25 @@ export class Driver {
   private async ratchetWhereRecorded(state: SessionState, target: number): Promise<void> {
     const head = await this.o.forge.ratchetHead();
     if (head === state.ratchetSha || head === experiment(state, target)?.sha) return;
-    throw new Error(
-      `the branch autoopt/${this.o.session}/ratchet was moved outside autoopt: it is at ${head}, the session's ledger says ${state.ratchetSha}; move it back to ${state.ratchetSha} so the session can go on, or stop the session`,
-    );
+    throw ratchetMovedOutside(this.o.session, head, state.ratchetSha);
   }
 
-  private concludeRefused(d: Draft, refused: { n: number; reason: string; stop: boolean }[]) {
-    return (async () => {
-      for (const { n, reason, stop } of refused) {
-        const run: RunSummary = {
-          status: "crash",
-          reason,
-          metrics: {},
-          wall_s: 0,
-          exit_code: null,
-          signal: null,
-        };
-        await this.conclude(d, n, run);
-        if (stop && d.state.stopped === undefined)
-          d.record({ type: "stopped", at: this.now(), reason: `no experiment can run: ${reason}` });
-      }
-      await this.fill(d);
-    })();
+  /** Runs that could not start are crashes with the reason; one that no run can get past stops the session. */
+  private async concludeRefused(d: Draft, refused: readonly Refusal[]): Promise<void> {
+    for (const { n, reason, stop } of refused) {
+      const run: RunSummary = {
+        status: "crash",
+        reason,
+        metrics: {},
+        wall_s: 0,
+        exit_code: null,
+        signal: null,
+      };
+      await this.conclude(d, n, run);
+      if (stop && d.state.stopped === undefined)
+        d.record({ type: "stopped", at: this.now(), reason: `no experiment can run: ${reason}` });
+    }
+    await this.fill(d);
   }
 
   private emit(event: EngineEvent): void {

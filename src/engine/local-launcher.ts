@@ -1,4 +1,4 @@
-import { experiment, type Result, type RunSummary, type SessionState } from "../core/index.ts";
+import { experiment, type RunSummary, type SessionState, summaryOf } from "../core/index.ts";
 import type { ArchiveWriter } from "./archive-writer.ts";
 import type { EngineEvent } from "./engine-event.ts";
 import type { Executor } from "./executor.ts";
@@ -62,7 +62,7 @@ export class LocalLauncher implements RunLauncher {
       })
       .then((result) => {
         this.ending.add(n);
-        return this.o.onEnd(n, runSummary(result));
+        return this.o.onEnd(n, summaryOf(result));
       })
       .catch((error: unknown) => {
         this.failure ??= error;
@@ -74,17 +74,4 @@ export class LocalLauncher implements RunLauncher {
     this.running.set(n, task);
     return { type: "started" };
   }
-}
-
-/** What the ledger keeps of a run's result. */
-export function runSummary(result: Result): RunSummary {
-  return {
-    status: result.status,
-    metrics: result.metrics,
-    wall_s: result.wall_s,
-    exit_code: result.exit_code,
-    signal: result.signal,
-    ...(result.reason === undefined ? {} : { reason: result.reason }),
-    ...(result.containment === undefined ? {} : { containment: result.containment }),
-  };
 }

@@ -1,4 +1,4 @@
-import { type Experiment, experiment, type SessionState } from "../core/index.ts";
+import { type Experiment, experiment, ratchetPositions, type SessionState } from "../core/index.ts";
 import type { ProposalScope } from "./proposal-scope.ts";
 
 /** What git says about a commit and a branch: the facts a ledger's records are checked against. */
@@ -39,10 +39,7 @@ export class RecordCheck {
       known.add(x.sha);
       await this.branch(x);
     }
-    const positions = new Set([
-      state.baseSha,
-      ...state.experiments.flatMap((x) => (x?.outcome === "keep" ? [x.sha] : [])),
-    ]);
+    const positions = ratchetPositions(state);
     if (!positions.has(ratchetHead)) {
       throw this.tampered(
         `the ratchet branch points at ${ratchetHead.slice(0, 7)}, a commit this session never kept`,

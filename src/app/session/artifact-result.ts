@@ -45,19 +45,6 @@ function parseResult(text: string): Result | string {
   return `result.json is not valid: ${where}${issue?.message ?? "unknown problem"}`;
 }
 
-/** What the ledger keeps of a result (the whole file stays in the artifact). */
-export function summaryOf(result: Result): RunSummary {
-  return {
-    status: result.status,
-    metrics: result.metrics,
-    wall_s: result.wall_s,
-    exit_code: result.exit_code,
-    signal: result.signal,
-    ...(result.reason === undefined ? {} : { reason: result.reason }),
-    ...(result.containment === undefined ? {} : { containment: result.containment }),
-  };
-}
-
 /** A run that produced no usable result: a crash, with the reason a person reads first. */
 export function crashed(reason: string): RunSummary {
   return { status: "crash", reason, metrics: {}, wall_s: 0, exit_code: null, signal: null };

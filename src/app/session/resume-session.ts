@@ -1,4 +1,4 @@
-import type { SessionState } from "../../core/index.ts";
+import { ratchetPositions, type SessionState } from "../../core/index.ts";
 import { advanceSession } from "./advance-session.ts";
 import { reconcileRuns } from "./complete-run.ts";
 import { reconcileHeldout } from "./heldout-runs.ts";
@@ -30,11 +30,7 @@ export async function resumeSession(ctx: SessionContext): Promise<void> {
 async function mendRatchet(ctx: SessionContext, state: SessionState): Promise<void> {
   const head = await ctx.forge.ratchetHead();
   if (head === state.ratchetSha) return;
-  const known = [
-    state.baseSha,
-    ...state.experiments.flatMap((e) => (e?.outcome === "keep" ? [e.sha] : [])),
-  ];
-  if (!known.includes(head)) return;
+  if (!ratchetPositions(state).has(head)) return;
   if (await ctx.forge.advanceRatchet(head, state.ratchetSha))
     ctx.log.info(`${ctx.session}: moved the ratchet to ${state.ratchetSha}, as its ledger says`);
 }

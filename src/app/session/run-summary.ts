@@ -1,5 +1,5 @@
-import type { Result, RunSummary } from "../../core/index.ts";
-import { crashed, readResult, summaryOf } from "./artifact-result.ts";
+import { type Result, type RunSummary, summaryOf } from "../../core/index.ts";
+import { crashed, readResult } from "./artifact-result.ts";
 import { containmentProblem } from "./containment-problem.ts";
 import type { SessionContext } from "./session-context.ts";
 import { artifactName } from "./session-names.ts";

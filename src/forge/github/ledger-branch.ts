@@ -1,9 +1,8 @@
-import { setTimeout as delay } from "node:timers/promises";
 import type { LedgerEvent } from "../../core/index.ts";
 import { GitHubApi, type GitHubRequest } from "./github-api.ts";
 import { GitHubApiError } from "./github-api-error.ts";
 import type { GitHubClient, NewTreeEntry } from "./github-client.ts";
-import { eventKey, ledgerText, parseLedger } from "./ledger-lines.ts";
+import { ledgerText, parseLedger } from "./ledger-lines.ts";
 import { sessionRefs } from "./session-refs.ts";
 import { TreeReader } from "./tree-reader.ts";
 
@@ -13,12 +12,6 @@ export interface LedgerBranchOptions {
   repo: string;
   session: string;
   onRequest?: (request: GitHubRequest) => void;
-  /** Compare-and-swap attempts before giving up (default 5). */
-  tries?: number;
-  /** Waits between attempts; tests pass one that does not sleep. */
-  sleep?: (ms: number) => Promise<void>;
-  /** Jitter source in [0, 1), so replicas that collided do not collide again. */
-  random?: () => number;
 }
 
 /** What the session's files say besides the ledger, rendered from every event. */
@@ -37,15 +30,13 @@ export const LEDGER_FILES = {
  * A session's durable state in git, on the orphan branch `autoopt/<session>/ledger`: the JSONL
  * ledger, results.tsv and session.json. Each append is one commit whose parent is the head it
  * read, published with a fast-forward-only ref update, so concurrent writers (App replicas,
- * redelivered webhooks) serialize through GitHub and a repeated append is a no-op.
+ * redelivered webhooks) serialize through GitHub: a write on a head that moved is refused, and
+ * its writer reloads and decides again.
  */
 export class LedgerBranch {
   readonly ref: string;
   private readonly api: GitHubApi;
   private readonly trees: TreeReader;
-  private readonly tries: number;
-  private readonly sleep: (ms: number) => Promise<void>;
-  private readonly random: () => number;
   /** The head last read or written, its events, and its tree when this process wrote it. */
   private last: { head: string; events: LedgerEvent[]; tree?: string } | undefined;
 
@@ -53,9 +44,6 @@ export class LedgerBranch {
     this.ref = sessionRefs(options.session).ledger;
     this.api = new GitHubApi(options);
     this.trees = new TreeReader(this.api);
-    this.tries = options.tries ?? 5;
-    this.sleep = options.sleep ?? ((ms) => delay(ms));
-    this.random = options.random ?? Math.random;
   }
 
   /** REST calls made so far, failed ones included. */
@@ -71,24 +59,6 @@ export class LedgerBranch {
   }
 
   /**
-   * Appends the events not on the branch yet (same content = already there: a redelivery), with
-   * results.tsv and session.json rendered from the whole ledger. Retries when another writer
-   * moved the branch meanwhile.
-   */
-  async append(events: LedgerEvent[], render: (all: LedgerEvent[]) => LedgerRender): Promise<void> {
-    let lost: GitHubApiError | undefined;
-    for (let attempt = 1; attempt <= this.tries; attempt++) {
-      if (attempt > 1) await this.sleep(backoff(attempt, this.random()));
-      lost = await this.tryAppend(events, render, attempt === 1);
-      if (lost === undefined) return;
-    }
-    throw new Error(
-      `could not append to refs/${this.ref} in ${this.api.owner}/${this.api.repo}: another writer moved it before each of ${this.tries} tries; retry later, or check that no runaway process is writing to the branch`,
-      { cause: lost },
-    );
-  }
-
-  /**
    * Appends the events on top of the head last read or written, and nothing else: false when
    * another writer moved the branch since (nothing written; the caller reloads and decides
    * again). The driver's store: a decision made on a stale state is never written.
@@ -97,6 +67,7 @@ export class LedgerBranch {
     events: readonly LedgerEvent[],
     render: (all: LedgerEvent[]) => LedgerRender,
   ): Promise<boolean> {
+    // The head this process last read or wrote: the caller decided on its events.
     const head = this.last?.head;
     const existing = this.last?.events ?? [];
     const all = [...existing, ...events];
@@ -121,38 +92,6 @@ export class LedgerBranch {
   /** Events as of the last read or write. */
   get known(): readonly LedgerEvent[] {
     return this.last?.events ?? [];
-  }
-
-  /** One compare-and-swap; the error when another writer got there first. */
-  private async tryAppend(
-    events: LedgerEvent[],
-    render: (all: LedgerEvent[]) => LedgerRender,
-    trustLast: boolean,
-  ): Promise<GitHubApiError | undefined> {
-    // The head this process last read or wrote is usually still the head: writing on it saves a
-    // read, and the compare-and-swap below refuses the write (and a fresh read follows) if not.
-    const head = trustLast && this.last ? this.last.head : await this.api.getRef(this.ref);
-    const existing = head === undefined ? [] : await this.eventsAt(head);
-    const present = new Set(existing.map(eventKey));
-    const fresh = events.filter((event) => !present.has(eventKey(event)));
-    if (fresh.length === 0) return undefined;
-    const all = [...existing, ...fresh];
-    const tree = await this.writeTree(all, render(all), head);
-    const commit = await this.api.createCommit(
-      message(fresh),
-      tree,
-      head === undefined ? [] : [head],
-    );
-    try {
-      if (head === undefined) await this.api.createRef(this.ref, commit);
-      else await this.api.updateRef(this.ref, commit, false);
-    } catch (error) {
-      const raced = head === undefined ? /already exists/i : /fast.?forward/i;
-      if (error instanceof GitHubApiError && error.is(422, raced)) return error;
-      throw error;
-    }
-    this.last = { head: commit, events: all, tree };
-    return undefined;
   }
 
   private async writeTree(
@@ -186,11 +125,6 @@ export class LedgerBranch {
     this.last = { head, events };
     return events;
   }
-}
-
-/** 100–200 ms, then 200–400 ms, 400–800 ms…: exponential, with jitter. */
-function backoff(attempt: number, random: number): number {
-  return Math.round(100 * 2 ** (attempt - 2) * (1 + random));
 }
 
 function message(events: readonly LedgerEvent[]): string {

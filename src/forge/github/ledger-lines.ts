@@ -14,11 +14,6 @@ export function parseLedger(text: string, where: string): LedgerEvent[] {
   return events;
 }
 
-/** A key equal for events with the same content, whatever their keys' order. */
-export function eventKey(event: LedgerEvent): string {
-  return JSON.stringify(sortKeys(LedgerEvent.parse(event)));
-}
-
 function parseLine(line: string, n: number, where: string): LedgerEvent {
   let value: unknown;
   try {
@@ -38,15 +33,4 @@ function parseLine(line: string, n: number, where: string): LedgerEvent {
     );
   }
   return parsed.data;
-}
-
-function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (typeof value !== "object" || value === null) return value;
-  return Object.fromEntries(
-    Object.entries(value)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      .map(([k, v]) => [k, sortKeys(v)]),
-  );
 }

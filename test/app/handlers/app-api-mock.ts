@@ -43,31 +43,22 @@ export class AppApiMock {
    * reaction and 200 when that user had already added it (the same body, the one reaction).
    */
   eyes(status: 200 | 201 = 201): this {
-    const path = "/repos/{owner}/{repo}/issues/comments/{comment_id}/reactions";
     const base = example("reaction");
     const user = { ...object(base.user, "reaction.user"), login: "autoopt[bot]", type: "Bot" };
-    const reply = { status, body: { ...base, user, content: "eyes" } };
-    return this.expect(
-      "post",
-      path,
-      { comment_id: String(COMMENT_ID) },
-      { content: "eyes" },
-      reply,
-    );
+    return this.reaction({ status, body: { ...base, user, content: "eyes" } });
   }
 
   /** The 👀 refused with GitHub's 422 (it answers so when "the endpoint has been spammed"). */
   eyesRefused(): this {
-    const path = "/repos/{owner}/{repo}/issues/comments/{comment_id}/reactions";
     const docs = "reactions/reactions#create-reaction-for-an-issue-comment";
-    const reply = { status: 422, body: apiError(422, "Validation Failed", docs) };
-    return this.expect(
-      "post",
-      path,
-      { comment_id: String(COMMENT_ID) },
-      { content: "eyes" },
-      reply,
-    );
+    return this.reaction({ status: 422, body: apiError(422, "Validation Failed", docs) });
+  }
+
+  /** The App's 👀 on the command comment, answered with `reply`. */
+  private reaction(reply: { status: number; body: unknown }): this {
+    const path = "/repos/{owner}/{repo}/issues/comments/{comment_id}/reactions";
+    const params = { comment_id: String(COMMENT_ID) };
+    return this.expect("post", path, params, { content: "eyes" }, reply);
   }
 
   /** `permission` as GitHub folds it (admin|write|read|none) and the role itself. */

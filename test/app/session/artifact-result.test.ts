@@ -1,6 +1,7 @@
 import { strToU8, zipSync } from "fflate";
 import { describe, expect, it } from "vitest";
-import { readResult, summaryOf } from "../../../src/app/session/artifact-result.ts";
+import { readResult } from "../../../src/app/session/artifact-result.ts";
+import { summaryOf } from "../../../src/core/index.ts";
 import { result } from "./session-fixture.ts";
 import type { FakeRun } from "./session-shapes.ts";
 

@@ -14,7 +14,7 @@ import {
   traces,
 } from "./archive-fixture.ts";
 import { useFakeGitHub } from "./fake-routes.ts";
-import { AT, completedEvent, config, finishRun, harness, seed } from "./session-fixture.ts";
+import { AT, completedEvent, config, harness, seed, startAndKeep } from "./session-fixture.ts";
 
 const repo = useFakeGitHub();
 
@@ -129,10 +129,7 @@ describe("an App session's archive cache and the LLM proposer's tools", () => {
     const dirs = archiveDir();
     seed(repo());
     const h = harness(undefined, undefined, dirs.root);
-    await h.sessions.start(AT, config(), { name: "start" });
-    await h.sessions.idle();
-    await finishRun(h, repo(), "exp-1", 1.0);
-    await finishRun(h, repo(), "exp-2", 0.9);
+    await startAndKeep(h, repo());
     expect(repo().run("issue-7", "exp-3")).toBeDefined();
     expect(existsSync(dirs.root)).toBe(true);
     expect(filesUnder(dirs.root)).toEqual(new Map());
@@ -142,10 +139,7 @@ describe("an App session's archive cache and the LLM proposer's tools", () => {
     const dirs = archiveDir();
     seed(repo());
     const h = harness(undefined, () => toolUser(async () => {}), dirs.root);
-    await h.sessions.start(AT, config(), { name: "start" });
-    await h.sessions.idle();
-    await finishRun(h, repo(), "exp-1", 1.0);
-    await finishRun(h, repo(), "exp-2", 0.9);
+    await startAndKeep(h, repo());
     expect(existsSync(join(dirs.session, "exp-2/result.json"))).toBe(true);
     const [pr] = [...repo().pulls.values()];
     if (!pr) throw new Error("no promotion pull request");

@@ -10,6 +10,7 @@ import {
   harness,
   result,
   seed,
+  startAndKeep,
 } from "./session-fixture.ts";
 
 const repo = useFakeGitHub();
@@ -77,10 +78,7 @@ describe("GitHubSessions.reconcile", () => {
   it("leaves closed sessions alone", async () => {
     seed(repo());
     const before = harness();
-    await before.sessions.start(AT, config(), { name: "start" });
-    await before.sessions.idle();
-    await finishRun(before, repo(), "exp-1", 1.0);
-    await finishRun(before, repo(), "exp-2", 0.9);
+    await startAndKeep(before, repo());
     const number = [...repo().pulls.keys()][0] ?? 0;
     await before.sessions.promotionClosed({
       ...AT,

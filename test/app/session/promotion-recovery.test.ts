@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { octokit } from "../../forge/github/github-mock.ts";
 import { OWNER, REPO } from "../../forge/github/github-shapes.ts";
 import { useFakeGitHub } from "./fake-routes.ts";
-import { AT, config, finishRun, harness, seed } from "./session-fixture.ts";
+import { AT, finishRun, harness, seed, startAndKeep } from "./session-fixture.ts";
 
 const repo = useFakeGitHub();
 
@@ -68,10 +68,7 @@ describe("the promotion PR after a crash", () => {
   it("is found and edited when the App stopped before its number reached the ledger", async () => {
     seed(repo());
     const before = harness();
-    await before.sessions.start(AT, config(), { name: "start" });
-    await before.sessions.idle();
-    await finishRun(before, repo(), "exp-1", 1.0);
-    await finishRun(before, repo(), "exp-2", 0.9);
+    await startAndKeep(before, repo());
     const [pr, ...more] = [...repo().pulls.values()];
     if (!pr) throw new Error("no promotion PR");
     expect(more).toEqual([]);
@@ -103,10 +100,7 @@ describe("a promotion PR GitHub refuses", () => {
     seed(repo());
     repo().refusesPulls = true;
     const h = harness();
-    await h.sessions.start(AT, config(), { name: "start" });
-    await h.sessions.idle();
-    await finishRun(h, repo(), "exp-1", 1.0);
-    await finishRun(h, repo(), "exp-2", 0.9);
+    await startAndKeep(h, repo());
     const [status, ...warnings] = comments();
     expect(status).toContain("✅ 1 kept");
     expect(warnings).toEqual([

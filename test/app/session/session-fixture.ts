@@ -136,3 +136,11 @@ export async function finishRun(
   await h.sessions.idle();
   return run;
 }
+
+/** Starts the session and keeps one change: the baseline at 1.0, then exp-2 at 0.9. */
+export async function startAndKeep(h: Harness, repo: FakeRepo): Promise<void> {
+  await h.sessions.start(AT, config(), { name: "start" });
+  await h.sessions.idle();
+  await finishRun(h, repo, "exp-1", 1.0);
+  await finishRun(h, repo, "exp-2", 0.9);
+}

@@ -45,18 +45,13 @@ function render(all: LedgerEvent[]): LedgerRender {
   };
 }
 
-function branch(options: { sleeps?: number[]; tries?: number } = {}) {
+function branch() {
   const rendered: LedgerEvent[][] = [];
   const ledger = new LedgerBranch({
     octokit: octokit(),
     owner: OWNER,
     repo: REPO,
     session: "nov27",
-    sleep: async (ms) => {
-      options.sleeps?.push(ms);
-    },
-    random: () => 0.5,
-    ...(options.tries === undefined ? {} : { tries: options.tries }),
   });
   const recording = (all: LedgerEvent[]) => {
     rendered.push(all);
@@ -136,108 +131,71 @@ describe("LedgerBranch.load", () => {
   });
 });
 
-describe("LedgerBranch.append", () => {
-  it("creates the branch as an orphan on the first append", async () => {
-    writes(new GitHubMock().getRef(REF, undefined), [started], sha("c1")).createRef(REF, sha("c1"));
+describe("LedgerBranch.appendIfUnchanged", () => {
+  it("creates the branch as an orphan on the first write", async () => {
+    writes(new GitHubMock(), [started], sha("c1")).createRef(REF, sha("c1"));
     const b = branch();
-    await b.ledger.append([started], b.render);
+    expect(await b.ledger.appendIfUnchanged([started], b.render)).toBe(true);
     expect(b.rendered).toEqual([[started]]);
+    expect(b.ledger.known).toEqual([started]);
   });
 
-  it("retries after losing the compare-and-swap, on the head that won", async () => {
-    const mock = reads(new GitHubMock().getRef(REF, sha("h1")), sha("h1"), jsonl([started]));
-    writes(mock, [started, stopped], sha("lost"), sha("h1"))
-      .updateRef(REF, sha("lost"), false, rejected("Update is not a fast forward"))
-      .getRef(REF, sha("h2"));
-    reads(mock, sha("h2"), jsonl([started, proposed]));
-    writes(mock, [started, proposed, stopped], sha("c3"), sha("h2")).updateRef(
-      REF,
-      sha("c3"),
-      false,
-    );
-    const sleeps: number[] = [];
-    const b = branch({ sleeps });
-    await b.ledger.append([stopped], b.render);
-    expect(b.rendered.at(-1)).toEqual([started, proposed, stopped]);
-    expect(sleeps).toEqual([150]);
-  });
-
-  it("re-reads when another replica created the branch first, and does not repeat its events", async () => {
-    const mock = writes(new GitHubMock().getRef(REF, undefined), [started], sha("mine"));
-    mock.createRef(
+  it("writes nothing and answers false when another replica created the branch first", async () => {
+    writes(new GitHubMock(), [started], sha("mine")).createRef(
       REF,
       sha("mine"),
       rejected("Reference already exists", "git/refs#create-a-reference"),
     );
-    reads(mock.getRef(REF, sha("theirs")), sha("theirs"), jsonl([started]));
     const b = branch();
-    await b.ledger.append([started], b.render);
+    expect(await b.ledger.appendIfUnchanged([started], b.render)).toBe(false);
+    expect(b.ledger.known).toEqual([]);
   });
 
-  it("does not append events that are there already (a repeated delivery)", async () => {
-    reads(new GitHubMock().getRef(REF, sha("h1")), sha("h1"), jsonl([started, resumed]));
-    const b = branch();
-    const again = { type: "resumed", at: "2026-03-01T11:00:00.000Z" } as const; // other key order
-    await b.ledger.append([again], b.render);
-    expect(b.rendered).toEqual([]);
-  });
-
-  it("appends only the events of a batch that are not there yet", async () => {
-    const mock = reads(
-      new GitHubMock().getRef(REF, sha("h1")),
-      sha("h1"),
-      jsonl([started, resumed]),
-    );
-    writes(mock, [started, resumed, stopped], sha("c2"), sha("h1")).updateRef(
-      REF,
-      sha("c2"),
-      false,
-    );
-    const b = branch();
-    await b.ledger.append([resumed, stopped], b.render);
-  });
-
-  it("reuses what load read when the head has not moved", async () => {
+  it("writes on the head load saw, without reading it again", async () => {
     const mock = reads(new GitHubMock().getRef(REF, sha("h1")), sha("h1"), jsonl([started]));
     // No second read of the ref: the head load saw is written on, and the CAS guards it.
     writes(mock, [started, resumed], sha("c2"), sha("h1")).updateRef(REF, sha("c2"), false);
     const b = branch();
     await b.ledger.load();
-    await b.ledger.append([resumed], b.render);
+    expect(await b.ledger.appendIfUnchanged([resumed], b.render)).toBe(true);
     expect(b.ledger.requests).toBe(4 + 3);
+    expect(b.ledger.known).toEqual([started, resumed]);
   });
 
-  it("writes on the head load saw, and when another writer moved it meanwhile, re-reads and retries", async () => {
+  it("writes a second time on its own first write, with the tree it made", async () => {
+    const mock = writes(new GitHubMock(), [started], sha("c1")).createRef(REF, sha("c1"));
+    writes(mock, [started, resumed], sha("c2"), sha("c1")).updateRef(REF, sha("c2"), false);
+    const b = branch();
+    await b.ledger.appendIfUnchanged([started], b.render);
+    expect(await b.ledger.appendIfUnchanged([resumed], b.render)).toBe(true);
+    expect(b.ledger.requests).toBe(3 + 3);
+  });
+
+  it("answers false when another writer moved the branch since it was read, and the next load sees theirs", async () => {
     const mock = reads(new GitHubMock().getRef(REF, sha("h1")), sha("h1"), jsonl([started]));
     writes(mock, [started, resumed], sha("stale"), sha("h1"))
       .updateRef(REF, sha("stale"), false, rejected("Update is not a fast forward"))
       .getRef(REF, sha("h2"));
     reads(mock, sha("h2"), jsonl([started, proposed]));
-    writes(mock, [started, proposed, resumed], sha("c3"), sha("h2")).updateRef(
-      REF,
-      sha("c3"),
-      false,
-    );
     const b = branch();
     await b.ledger.load();
-    await b.ledger.append([resumed], b.render);
-    expect(b.rendered.at(-1)).toEqual([started, proposed, resumed]);
+    expect(await b.ledger.appendIfUnchanged([resumed], b.render)).toBe(false);
+    expect(b.ledger.known).toEqual([started]);
+    expect(await b.ledger.load()).toEqual({ events: [started, proposed], head: sha("h2") });
   });
 
-  it("gives up after its tries, with the last rejection as the cause", async () => {
+  it("passes on any other refusal, as GitHub said it", async () => {
     const mock = reads(new GitHubMock().getRef(REF, sha("h1")), sha("h1"), jsonl([started]));
-    writes(mock, [started, stopped], sha("c2"), sha("h1"))
-      .updateRef(REF, sha("c2"), false, rejected("Update is not a fast forward"))
-      .getRef(REF, sha("h1"));
     writes(mock, [started, stopped], sha("c2"), sha("h1")).updateRef(
       REF,
       sha("c2"),
       false,
-      rejected("Update is not a fast forward"),
+      rejected("Reference does not exist"),
     );
-    const b = branch({ tries: 2 });
-    const error = await b.ledger.append([stopped], b.render).catch((e: unknown) => e);
-    expect(String(error)).toMatch(/another writer moved it before each of 2 tries/);
-    expect(error).toHaveProperty("cause", expect.any(GitHubApiError));
+    const b = branch();
+    await b.ledger.load();
+    const error = await b.ledger.appendIfUnchanged([stopped], b.render).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(GitHubApiError);
+    expect(String(error)).toMatch(/Reference does not exist/);
   });
 });
