@@ -147,6 +147,13 @@ export const SessionConfig = z.strictObject({
   max_experiments: z.number().int().min(1).default(100),
   max_hours: z.number().positive().default(12),
   parallel: z.number().int().min(1).max(64).default(1),
+  propose_ahead: z
+    .union([z.literal("auto"), z.number().int().min(0).max(64)])
+    .default("auto")
+    .meta({
+      description:
+        "Proposals made ahead while every slot is busy, so that a run's end starts the next experiment at once (at most parallel). auto: up to parallel, while proposing takes at least a quarter of a run's time; 0: never, each proposal sees every result before it.",
+    }),
   plateau: z
     .number()
     .int()

@@ -49,6 +49,7 @@ const EXAMPLES: Readonly<Record<string, string>> = {
   "session.max_experiments": "max_experiments: 100",
   "session.max_hours": "max_hours: 12",
   "session.parallel": "parallel: 1",
+  "session.propose_ahead": "propose_ahead: auto",
   "session.plateau": "plateau: 20",
   "session.seed": "seed: 0",
   proposer: "proposer: { kind: search }",

@@ -23,7 +23,12 @@ export { RedactStream } from "./redact-stream.ts";
 export { noRedaction, REDACTED, type Redactor, redactor } from "./redactor.ts";
 export { Metrics, Result, RunnerIdentity, RunStatus } from "./result.ts";
 export { memoryGb, resultsTsv } from "./results-tsv.ts";
-export { type Action, nextActions } from "./schedule.ts";
+export {
+  type Action,
+  AHEAD_WHEN_PROPOSING_TAKES,
+  nextActions,
+  proposalsAhead,
+} from "./schedule.ts";
 export { isSecretName, MIN_SECRET_LENGTH, secretValues } from "./secrets.ts";
 export {
   applyEvent,

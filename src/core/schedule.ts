@@ -37,9 +37,8 @@ export function nextActions(
     if (slots-- <= 0) return actions;
     actions.push({ type: "rerun", experiment: e.id });
   }
+  const baselineDone = baselinesFinal(state, settings);
   const baselines = state.experiments.filter((e) => e?.kind === "baseline");
-  const baselineDone =
-    baselines.length >= settings.baseline_repeats && baselines.every((b) => b.phase === "final");
   // Before the baseline is final, anything being set up is a baseline.
   const baselinesStarted = baselines.length + settingUp;
   for (let i = baselinesStarted; i < settings.baseline_repeats && slots > 0; i++, slots--) {
@@ -73,4 +72,59 @@ export function nextActions(
   const room = settings.max_experiments - candidatesProposed(state) - settingUp;
   for (let i = 0; i < Math.min(slots, room); i++) actions.push({ type: "propose" });
   return actions;
+}
+
+/**
+ * A proposer this much slower than a run (as a fraction of a run's wall time) has proposals made
+ * ahead under `propose_ahead: auto`: below it the runners gain little (under a fifth of their
+ * time) and each proposal would miss the latest result for nothing.
+ */
+export const AHEAD_WHEN_PROPOSING_TAKES = 0.25;
+
+/**
+ * How many proposals to make ahead now, beside the `pooled` ones made or being made for no slot
+ * yet: while every slot is busy, some wait for the next one to free, so that a proposer slower
+ * than a run does not idle the runners. `proposeMs` is how long proposals take of late (for
+ * `auto`). None before the baseline is final (a proposal is made on its numbers), after a stop,
+ * or beyond `max_experiments`.
+ */
+export function proposalsAhead(
+  state: SessionState,
+  settings: Settings,
+  active: ReadonlySet<number>,
+  pooled: number,
+  now: number,
+  proposeMs?: number,
+): number {
+  if (state.stopped !== undefined || state.meta.closed) return 0;
+  if (!baselinesFinal(state, settings)) return 0;
+  if (stopReason(state, settings, now) !== undefined) return 0;
+  const wanted = aheadWanted(state, settings, proposeMs);
+  const settingUp = [...active].filter((id) => experiment(state, id) === undefined).length;
+  const room = settings.max_experiments - candidatesProposed(state) - settingUp - pooled;
+  return Math.max(0, Math.min(wanted - pooled, room));
+}
+
+function aheadWanted(state: SessionState, settings: Settings, proposeMs?: number): number {
+  if (settings.propose_ahead !== "auto") return Math.min(settings.propose_ahead, settings.parallel);
+  const runMs = medianRunMs(state);
+  if (proposeMs === undefined || runMs === undefined) return 0;
+  return proposeMs >= AHEAD_WHEN_PROPOSING_TAKES * runMs ? settings.parallel : 0;
+}
+
+/** The median wall time of the runs that finished, in milliseconds. */
+function medianRunMs(state: SessionState): number | undefined {
+  const walls = state.experiments
+    .flatMap((e) => (e?.run && e.run.wall_s > 0 ? [e.run.wall_s * 1000] : []))
+    .sort((a, b) => a - b);
+  if (walls.length === 0) return undefined;
+  const mid = Math.floor(walls.length / 2);
+  return walls.length % 2 === 1 ? walls[mid] : ((walls[mid - 1] ?? 0) + (walls[mid] ?? 0)) / 2;
+}
+
+function baselinesFinal(state: SessionState, settings: Settings): boolean {
+  const baselines = state.experiments.filter((e) => e?.kind === "baseline");
+  return (
+    baselines.length >= settings.baseline_repeats && baselines.every((b) => b.phase === "final")
+  );
 }

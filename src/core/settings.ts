@@ -25,6 +25,8 @@ export interface Settings {
   max_experiments: number;
   max_hours: number;
   parallel: number;
+  /** Proposals made ahead while every slot is busy (at most `parallel`); auto: while proposing is slow. */
+  propose_ahead: number | "auto";
   plateau?: number;
   seed: number;
   /** The proposer's token cap for the whole session. */
@@ -45,6 +47,7 @@ export function settingsFromConfig(config: Config): Settings {
     max_experiments: config.session.max_experiments,
     max_hours: config.session.max_hours,
     parallel: config.session.parallel,
+    propose_ahead: config.session.propose_ahead,
     ...(config.session.plateau === undefined ? {} : { plateau: config.session.plateau }),
     seed: config.session.seed,
     ...(config.proposer.kind === "llm" && config.proposer.max_tokens_per_session !== undefined

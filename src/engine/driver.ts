@@ -6,6 +6,7 @@ import {
   type LedgerEvent,
   nextActions,
   type Proposed,
+  proposalsAhead,
   type RunSummary,
   replay,
   type SessionState,
@@ -17,10 +18,13 @@ import { Draft, type MadeProposal } from "./draft.ts";
 import type { EngineEvent } from "./engine-event.ts";
 import { Mutex } from "./mutex.ts";
 import type { LedgerStore, ProposalMaker, RunLauncher } from "./ports.ts";
+import { ProposalPool } from "./proposal-pool.ts";
 import type { Made } from "./proposing.ts";
 
 /** Plans tried before giving up when other writers keep recording first. */
 const ATTEMPTS = 5;
+/** Proposals whose time to make counts as how long proposing takes of late. */
+const RECENT = 5;
 /** Rounds of actions one step may take; the core settles far sooner (each round fills the slots). */
 const MAX_ROUNDS = 64;
 
@@ -75,12 +79,14 @@ export class Driver {
   private readonly mutex = new Mutex();
   /** Facts to write with the next step's events; a `due` one is written by the next flush too. */
   private notes: { event: LedgerEvent; due: boolean }[] = [];
-  /** Proposals being made as tasks of their own, by negative placeholder. */
-  private readonly proposing = new Set<number>();
-  private placeholder = 0;
+  /** Proposals in hand and not recorded: being made, made ahead, or made for a lost plan. */
+  private readonly pool = new ProposalPool();
+  /** Stops the proposals being made ahead once the session is over. */
+  private readonly over = new AbortController();
+  private aheadBusy = false;
+  /** How long the last proposals took to make, in milliseconds (for `propose_ahead: auto`). */
+  private readonly proposeTimes: number[] = [];
   private readonly tasks = new Set<Promise<void>>();
-  /** Proposals made for a draft that lost the swap, for the next plan. */
-  private spare: MadeProposal[] = [];
   private refused: Refusal[] = [];
   private failure: unknown;
   /** The reason, once a step found the session over. */
@@ -141,8 +147,33 @@ export class Driver {
    * A unit of work: `plan` records on a draft; the draft is written, then its effects run. Also
    * the way for callers to record their own events (a command's stop, a session's start).
    */
-  step(plan: (d: Draft) => Promise<void> | void): Promise<void> {
-    return this.mutex.run(() => this.stepNow(plan));
+  async step(plan: (d: Draft) => Promise<void> | void): Promise<void> {
+    await this.mutex.run(() => this.stepNow(plan));
+    // Beside the runs, proposals made ahead are tasks of their own, started after each step.
+    if (!this.o.proposeInline) await this.proposeAhead();
+  }
+
+  /**
+   * Makes the proposals the core wants made ahead (`proposalsAhead`), for the slots that free
+   * next: as tasks beside the runs, or here and now (the App, at the end of a job, after its
+   * dispatches). Those made wait, unrecorded, for a slot; one that comes to nothing is recorded.
+   */
+  async proposeAhead(): Promise<void> {
+    if (this.aheadBusy) return;
+    this.aheadBusy = true;
+    try {
+      for (let want = this.wantAhead(); want > 0; want = this.wantAhead()) {
+        if (!this.o.proposeInline) {
+          for (let i = 0; i < want; i++) this.startTask(this.pool.open(false));
+          return;
+        }
+        const made = await this.makeOne(() => this.current, this.o.signal);
+        if (made.outcome.type === "made") this.pool.add(made);
+        else await this.mutex.run(() => this.stepNow((d) => this.recordProposal(d, made)));
+      }
+    } finally {
+      this.aheadBusy = false;
+    }
   }
 
   /** Launches experiment `n` again (one the ledger shows running whose run never started). */
@@ -191,7 +222,7 @@ export class Driver {
       if (draft.events.length > 0 || this.notes.some((n) => n.due)) {
         const written = [...this.notes.map((n) => n.event), ...draft.events];
         if (!(await this.o.store.append(written))) {
-          this.spare.push(...draft.proposals);
+          this.pool.add(...draft.proposals);
           await this.reloadNow();
           continue;
         }
@@ -224,7 +255,7 @@ export class Driver {
     for (let round = 0; round < MAX_ROUNDS; round++) {
       const active = new Set([
         ...this.o.launcher.inFlight(d.state),
-        ...this.proposing,
+        ...this.pool.claimed(),
         ...d.starting,
       ]);
       const actions = nextActions(d.state, this.o.settings(d.state), active, this.o.clock());
@@ -253,7 +284,7 @@ export class Driver {
       case "rebase":
         return this.rebase(d, action.of);
       case "propose":
-        return this.o.proposeInline ? this.proposeNow(d) : this.proposeBeside(d);
+        return this.propose(d);
       case "rerun":
         d.starting.add(action.experiment);
         d.after(() => this.launch(action.experiment));
@@ -262,9 +293,11 @@ export class Driver {
         if (d.state.stopped === undefined)
           d.record({ type: "stopped", at: this.now(), reason: action.reason });
         const reason = d.state.stopped ?? action.reason;
+        this.dropUnused(d);
         this.o.onFinishing?.(d);
         d.after(async () => {
           this.finished = reason;
+          this.over.abort();
           this.emit({ type: "session-finished", reason });
           await this.o.onFinish?.(reason, this.current);
         });
@@ -319,51 +352,106 @@ export class Driver {
     this.begin(d, { kind: "rebase", of, sha, parent: onto, description: message, ...changes }, sha);
   }
 
-  /** Makes the proposal within this step (a spare one from a lost plan when it still fits). */
-  private async proposeNow(d: Draft): Promise<void> {
-    const i = this.spare.findIndex((p) => p.parent === d.state.ratchetSha);
-    const spare = i >= 0 ? this.spare.splice(i, 1)[0] : undefined;
-    let made = spare;
-    if (!made) {
-      this.emit({ type: "proposing" });
-      const state = d.state;
-      const outcome = await this.o.proposals.make(() => state, this.o.signal);
-      made = { outcome, parent: state.ratchetSha };
+  /**
+   * A free slot's proposal: one made ahead (or for a lost plan) when there is one; else, inline,
+   * made within this step; else one being made ahead, claimed; else a task of its own, started
+   * once the step is written. A slot waiting on a proposal counts as taken.
+   */
+  private async propose(d: Draft): Promise<void> {
+    const waiting = this.pool.take(d.state.ratchetSha);
+    if (waiting) {
+      d.proposals.push(waiting);
+      return this.recordProposal(d, waiting);
     }
-    d.proposals.push(made);
-    await this.recordProposal(d, made);
-  }
-
-  /** Starts a proposal as a task of its own; its slot counts as taken until it is recorded. */
-  private proposeBeside(d: Draft): void {
-    const key = --this.placeholder;
+    if (this.o.proposeInline) {
+      const state = d.state;
+      const made = await this.makeOne(() => state, this.o.signal);
+      d.proposals.push(made);
+      return this.recordProposal(d, made);
+    }
+    const claimed = this.pool.claim();
+    if (claimed !== undefined) {
+      d.starting.add(claimed);
+      return;
+    }
+    const key = this.pool.reserve();
     d.starting.add(key);
     d.after(async () => {
-      this.proposing.add(key);
-      const task = this.proposeTask(key)
-        .catch((error: unknown) => {
-          this.failure ??= error;
-        })
-        .finally(() => {
-          this.proposing.delete(key);
-          this.tasks.delete(task);
-        });
-      this.tasks.add(task);
+      this.pool.open(true, key);
+      this.startTask(key);
     });
   }
 
-  private async proposeTask(key: number): Promise<void> {
+  /** Asks the proposal maker for one proposal and makes its commit (which moves no branch). */
+  private async makeOne(state: () => SessionState, signal: AbortSignal): Promise<MadeProposal> {
     this.emit({ type: "proposing" });
-    const outcome = await this.o.proposals.make(() => this.current, this.o.signal);
-    if (this.o.signal.aborted) return;
-    const parent = outcome.type === "made" ? outcome.made.parent : this.current.ratchetSha;
+    const began = this.o.clock();
+    const outcome = await this.o.proposals.make(state, signal);
+    this.proposeTimes.push(this.o.clock() - began);
+    if (this.proposeTimes.length > RECENT) this.proposeTimes.shift();
+    const parent = outcome.type === "made" ? outcome.made.parent : state().ratchetSha;
     const made: MadeProposal = { outcome, parent };
-    // The commit object moves no branch: made here, beside the runs, it keeps the step short.
     if (outcome.type === "made") made.sha = await this.commitOf(outcome.made);
+    return made;
+  }
+
+  private startTask(key: number): void {
+    const task = this.proposeTask(key)
+      .catch((error: unknown) => {
+        this.failure ??= error;
+      })
+      .finally(() => {
+        this.pool.close(key);
+        this.tasks.delete(task);
+      });
+    this.tasks.add(task);
+  }
+
+  /** A proposal made beside the runs: recorded when a slot claimed it (or it came to nothing), else it waits. */
+  private async proposeTask(key: number): Promise<void> {
+    const signal = AbortSignal.any([this.o.signal, this.over.signal]);
+    let made: MadeProposal;
+    try {
+      made = await this.makeOne(() => this.current, signal);
+    } catch (error) {
+      if (signal.aborted) return;
+      throw error;
+    }
+    if (signal.aborted) return;
+    if (made.outcome.type === "made" && !this.pool.isClaimed(key)) {
+      this.pool.close(key);
+      this.pool.add(made);
+      return;
+    }
     await this.step(async (d) => {
-      this.proposing.delete(key);
+      this.pool.close(key);
       await this.recordProposal(d, made);
     });
+  }
+
+  private wantAhead(): number {
+    if (this.finished !== undefined || this.o.signal.aborted) return 0;
+    const state = this.current;
+    const active = new Set([...this.o.launcher.inFlight(state), ...this.pool.claimed()]);
+    const settings = this.o.settings(state);
+    const times = this.proposeTimes;
+    const ms = times.length === 0 ? undefined : times.reduce((a, b) => a + b, 0) / times.length;
+    return proposalsAhead(state, settings, active, this.pool.unclaimed, this.o.clock(), ms);
+  }
+
+  /**
+   * The session is over: proposals made ahead that no slot took are dropped; the tokens they
+   * cost are recorded, so that the session's total stays true.
+   */
+  private dropUnused(d: Draft): void {
+    const unused = this.pool.drain();
+    d.proposals.push(...unused);
+    for (const { outcome } of unused) {
+      const tokens = outcome.type === "made" ? outcome.made.proposal.tokens : undefined;
+      if (tokens === undefined) continue;
+      const reason = "made ahead and never run: the session ended first";
+      d.record({ type: "proposal_failed", at: this.now(), reason, tokens });
+    }
   }
 
   private async recordProposal(d: Draft, made: MadeProposal): Promise<void> {

@@ -64,7 +64,7 @@ describe("loadConfig on a valid file", () => {
       metric: { name: "val_bpb", goal: "minimize" },
       objectives: [],
       ratchet: { min_delta: 0.001, baseline_repeats: 3, noise_sigmas: 2, confirm: 1 },
-      session: { max_experiments: 50, max_hours: 8, parallel: 2, seed: 0 },
+      session: { max_experiments: 50, max_hours: 8, parallel: 2, propose_ahead: "auto", seed: 0 },
       proposer: { kind: "search", max_changes: 2 },
       runner: {
         workflow: "autoopt-experiment.yml",
@@ -99,7 +99,13 @@ describe("loadConfig on a valid file", () => {
       noise_sigmas: 2,
       confirm: 0,
     });
-    expect(config.session).toEqual({ max_experiments: 100, max_hours: 12, parallel: 1, seed: 0 });
+    expect(config.session).toEqual({
+      max_experiments: 100,
+      max_hours: 12,
+      parallel: 1,
+      propose_ahead: "auto",
+      seed: 0,
+    });
     expect(config.proposer).toEqual({ kind: "search", max_changes: 2 });
   });
 

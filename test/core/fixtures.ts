@@ -26,6 +26,7 @@ export function settings(overrides: Partial<Settings> = {}): Settings {
     max_experiments: 100,
     max_hours: 12,
     parallel: 1,
+    propose_ahead: 0,
     seed: 0,
     ...overrides,
   };

@@ -4,6 +4,7 @@ import {
   activeMs,
   experiment,
   nextActions,
+  proposalsAhead,
   type Settings,
   stopReason,
 } from "../../src/core/index.ts";
@@ -239,5 +240,59 @@ describe("nextActions: finish and stop reasons", () => {
     d.finish(d.propose("baseline"), ok(1));
     expect(d.state.best).toBe(1);
     expect(next(d)).toEqual([{ type: "propose" }]);
+  });
+});
+
+describe("proposalsAhead", () => {
+  const ahead = (d: Driver, active: Iterable<number> = none, pooled = 0) =>
+    proposalsAhead(d.state, d.settings, new Set(active), pooled, d.clock);
+
+  it("keeps propose_ahead proposals waiting while the slots are busy", () => {
+    const d = ready({ parallel: 4, propose_ahead: 3 });
+    const running = [1, 2, 3, 4].map(() => d.propose("candidate"));
+    expect(ahead(d, running)).toBe(3);
+    expect(ahead(d, running, 2)).toBe(1);
+    expect(ahead(d, running, 3)).toBe(0);
+  });
+
+  it("makes none with propose_ahead 0", () => {
+    const d = ready({ propose_ahead: 0 });
+    expect(ahead(d, [d.propose("candidate")])).toBe(0);
+  });
+
+  it("makes none before every baseline is final", () => {
+    const d = new Driver(settings({ baseline_repeats: 2, propose_ahead: 2, parallel: 2 }));
+    const b1 = d.propose("baseline");
+    d.finish(b1, ok(1));
+    expect(ahead(d, [d.propose("baseline")])).toBe(0);
+  });
+
+  it("never makes more than max_experiments leaves room for, counting those set up and pooled", () => {
+    const d = ready({ parallel: 2, propose_ahead: 2, max_experiments: 3 });
+    const x = d.propose("candidate");
+    expect(ahead(d, [x, -1])).toBe(1);
+    expect(ahead(d, [x, -1], 1)).toBe(0);
+  });
+
+  it("makes none once the session is stopped or a stop condition holds", () => {
+    const d = ready({ propose_ahead: 1, max_hours: 1 });
+    const x = d.propose("candidate");
+    expect(ahead(d, [x])).toBe(1);
+    d.clock += 2 * HOUR;
+    expect(ahead(d, [x])).toBe(0);
+  });
+
+  it("with auto, makes them only while proposing takes a quarter of a run or more", () => {
+    const d = ready({ parallel: 2, propose_ahead: "auto" });
+    const walls = [60, 120, 120];
+    for (const wall_s of walls) d.finish(d.propose("candidate"), { ...ok(2), wall_s });
+    const running = [d.propose("candidate"), d.propose("candidate")];
+    const at = (ms?: number) =>
+      proposalsAhead(d.state, d.settings, new Set(running), 0, d.clock, ms);
+    // The median of the runs (the baseline's 300 s with these) is 120 s.
+    expect(at(undefined)).toBe(0);
+    expect(at(29_000)).toBe(0);
+    expect(at(30_000)).toBe(2);
+    expect(proposalsAhead(d.state, d.settings, new Set(running), 1, d.clock, 30_000)).toBe(1);
   });
 });

@@ -36,7 +36,8 @@ function llmRepo(): string {
       "proposer: { kind: search }",
       "proposer: { kind: llm, model: gpt-4.1-mini, max_tokens_per_session: 10000, precheck: python3 -m py_compile train.py }",
     )
-    .replace("max_experiments: 10", "max_experiments: 5");
+    // Each proposal made once the run before it has ended, so that its request shows that run.
+    .replace("max_experiments: 10", "max_experiments: 5, propose_ahead: 0");
   writeFileSync(join(dir, "autoopt.yml"), config);
   gitIn(dir, "init", "-q", "-b", "main");
   gitIn(dir, "add", "-A");

@@ -39,7 +39,7 @@ describe("secrets of autoopt's environment", () => {
       "train.py": quadraticTrainPy(),
       "program.md": "Lower the score.\n",
       "autoopt.yml": config(
-        "proposer: { kind: llm, model: gpt-4.1-mini, max_tokens_per_session: 10000 }\nsession: { max_experiments: 5 }",
+        "proposer: { kind: llm, model: gpt-4.1-mini, max_tokens_per_session: 10000 }\nsession: { max_experiments: 5, propose_ahead: 0 }",
       ).replace("budget: 10s,", "budget: 10s, pass_env: [OPENAI_API_KEY, HF_TOKEN],"),
     });
     const leak = {

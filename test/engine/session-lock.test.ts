@@ -17,8 +17,10 @@ function deadPid(): number {
 
 /**
  * One contender: waits for the common start time so all of them race, tries to take the lock,
- * prints `won` or the error, and (winning) holds it a while, then exits without releasing it,
- * leaving a stale lock for the next round.
+ * prints `won` or the error on a line, and (winning) holds it until told to go (its stdin
+ * ends), then exits without releasing it, leaving a stale lock for the next round. Holding on
+ * until every contender has tried keeps a slow one (a loaded machine) from finding the winner
+ * already dead, which would make its takeover a fair one.
  */
 const CONTENDER = `
 import { SessionLock } from ${JSON.stringify(LOCK_MODULE)};
@@ -26,25 +28,43 @@ const [path, startAt] = process.argv.slice(-2);
 while (Date.now() < Number(startAt)) {}
 try {
   await new SessionLock(path).acquire(process.pid);
-  process.stdout.write("won");
-  await new Promise((r) => setTimeout(r, 400));
+  process.stdout.write("won\\n");
+  await new Promise((r) => process.stdin.on("end", r).resume());
 } catch (error) {
-  process.stdout.write("lost: " + error.message);
+  process.stdout.write("lost: " + error.message + "\\n");
 }
 `;
 
-function contend(path: string, startAt: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ["--input-type=module", "-e", CONTENDER, "--", path, String(startAt)],
-      { stdio: ["ignore", "pipe", "inherit"] },
-    );
+interface Contender {
+  /** What it printed: `won`, or `lost: ` and why. */
+  outcome: Promise<string>;
+  /** Lets it go and waits for it to exit. */
+  release(): Promise<void>;
+}
+
+function contend(path: string, startAt: number): Contender {
+  const child = spawn(
+    process.execPath,
+    ["--input-type=module", "-e", CONTENDER, "--", path, String(startAt)],
+    { stdio: ["pipe", "pipe", "inherit"] },
+  );
+  const exited = new Promise<void>((resolve) => child.on("exit", () => resolve()));
+  const outcome = new Promise<string>((resolve, reject) => {
     let out = "";
-    child.stdout.on("data", (d) => (out += d));
+    child.stdout.on("data", (d) => {
+      out += d;
+      if (out.includes("\n")) resolve(out.trim());
+    });
     child.on("error", reject);
-    child.on("exit", () => resolve(out));
+    child.on("exit", () => resolve(out.trim()));
   });
+  return {
+    outcome,
+    release: async () => {
+      child.stdin.end();
+      await exited;
+    },
+  };
 }
 
 describe("taking over a stale session lock", () => {
@@ -54,7 +74,9 @@ describe("taking over a stale session lock", () => {
     for (let round = 0; round < 12; round++) {
       writeFileSync(path, String(deadPid()));
       const startAt = Date.now() + 700;
-      const outcomes = await Promise.all(Array.from({ length: 6 }, () => contend(path, startAt)));
+      const contenders = Array.from({ length: 6 }, () => contend(path, startAt));
+      const outcomes = await Promise.all(contenders.map((c) => c.outcome));
+      await Promise.all(contenders.map((c) => c.release()));
       const won = outcomes.filter((o) => o === "won");
       expect(won, `round ${round}: ${outcomes.join(" | ")}`).toHaveLength(1);
       for (const o of outcomes.filter((x) => x !== "won"))
