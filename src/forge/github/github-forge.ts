@@ -155,6 +155,8 @@ export class GitHubForge implements Forge {
   }
 
   async resetRatchet(sha: string): Promise<void> {
+    // The read the next advanceRatchet would take is of a position this reset leaves.
+    this.lastRead = undefined;
     try {
       await this.api.updateRef(this.refs.ratchet, sha, true);
     } catch (error) {

@@ -113,6 +113,8 @@ export class LocalForge implements Forge {
   }): Promise<string | RebaseConflict> {
     const patch = await this.patch(input.parent, input.candidate, ["--binary", "--full-index"]);
     const sha = await this.withIndex(input.onto, async (vars) => {
+      // An empty change is `onto` as it is; `git apply` would refuse it ("No valid patches").
+      if (patch === "") return this.commitIndex(vars, input.onto, input.message);
       try {
         await this.git(["apply", "--cached", "--3way", "--whitespace=nowarn"], {
           vars,
