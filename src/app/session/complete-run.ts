@@ -16,6 +16,9 @@ export interface FinishedRun extends CompletedRun {
  * the App did not start, whatever its name says.
  */
 export async function completeRun(ctx: SessionContext, n: number, run: FinishedRun): Promise<void> {
+  // A state kept from this process's last write may not know an experiment another replica
+  // started, nor its run: only then is the branch read again.
+  if (ctx.fromCache && !experiment(ctx.state, n)?.dispatch) await ctx.sync();
   const x = experiment(ctx.state, n);
   const what = `run ${run.runId} (${ctx.session} ${experimentId(n)})`;
   if (!x) return ctx.log.warn(`ignoring ${what}: the session has no such experiment`);

@@ -70,6 +70,10 @@ export class SessionContext {
   lastFailure: string | undefined;
   /** Events written or noted by this process so far: a job that changed none has nothing to report. */
   changes = 0;
+  /** The last sync kept the state this process knew rather than reading the branch. */
+  fromCache = false;
+  /** A failed job's state was thrown away: the next sync reads the branch. */
+  private forgotten = false;
   private readonly ledger: LedgerBranch;
   private readonly proposerFor: (config: Config) => Proposer;
   private made = 0;
@@ -181,10 +185,19 @@ export class SessionContext {
     this.recordedBefore = 0;
   }
 
-  /** Writes what is due, then reloads the state from the ledger branch. */
-  async sync(): Promise<void> {
+  /**
+   * Writes what is due, then reloads the state from the ledger branch; with `cached`, keeps the
+   * state this process last read or wrote instead, when it has one. That state may lag behind
+   * (another replica wrote since) but never holds what the branch does not: a step decided on it
+   * loses the ledger's compare-and-swap and is planned again, so only a lookup that finds
+   * nothing needs the fresh state (`fromCache` says so).
+   */
+  async sync(options: { cached?: boolean } = {}): Promise<void> {
     await this.flush();
+    this.fromCache = options.cached === true && this.ledger.loaded && !this.forgotten;
+    if (this.fromCache) return;
     const state = await this.driver.reload();
+    this.forgotten = false;
     this.recordedBefore ??= apiRequests(state) ?? 0;
   }
 
@@ -225,6 +238,7 @@ export class SessionContext {
   /** Forgets what a failed job recorded but never wrote; the next job starts from the ledger. */
   discard(): void {
     this.driver.forget();
+    this.forgotten = true;
     this.afterFlush = [];
     this.keptNow = false;
     this.promotionStale = false;

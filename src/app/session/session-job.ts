@@ -11,9 +11,10 @@ export async function runJob(
   ctx: SessionContext,
   what: string,
   work: () => Promise<void>,
+  options: { cached?: boolean } = {},
 ): Promise<void> {
   try {
-    await ctx.sync();
+    await ctx.sync(options);
     if (!ctx.exists) {
       ctx.log.info(
         `${what}: ${ctx.owner}/${ctx.repo} has no autoopt session ${ctx.session}; ignored`,

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { Forge, FrontierMember, RebaseConflict } from "../forge.ts";
 import { changedPaths, overlap } from "./changed-paths.ts";
 import { GitHubApi, type GitHubRequest } from "./github-api.ts";
@@ -5,6 +6,9 @@ import { GitHubApiError } from "./github-api-error.ts";
 import type { GitHubClient, GitTreeEntry, NewTreeEntry, TreeMode } from "./github-client.ts";
 import { type SessionRefs, sessionRefs } from "./session-refs.ts";
 import { TreeReader } from "./tree-reader.ts";
+
+/** Blob contents kept in memory, most recent first out last. */
+const CACHED_BLOBS = 256;
 
 export interface GitHubForgeOptions {
   /** `new Octokit()` from @octokit/rest, or Probot's `context.octokit`. */
@@ -31,6 +35,8 @@ export class GitHubForge implements Forge {
    * update still refuses anything but a fast-forward.
    */
   private lastRead: string | undefined;
+  /** Blob contents by SHA, read or written (a blob never changes): a proposal reads the same files again and again. */
+  private readonly blobs = new Map<string, string>();
 
   constructor(options: GitHubForgeOptions) {
     this.session = options.session;
@@ -76,9 +82,25 @@ export class GitHubForge implements Forge {
     // One at a time: GitHub asks integrators not to fire concurrent requests.
     for (const path of paths) {
       const entry = entries.get(path);
-      if (entry?.type === "blob") files.set(path, await this.api.getBlob(entry.sha));
+      if (entry?.type === "blob") files.set(path, await this.blob(entry.sha));
     }
     return files;
+  }
+
+  private async blob(sha: string): Promise<string> {
+    const known = this.blobs.get(sha);
+    if (known !== undefined) return known;
+    const content = await this.api.getBlob(sha);
+    this.keepBlob(sha, content);
+    return content;
+  }
+
+  private keepBlob(sha: string, content: string): void {
+    this.blobs.set(sha, content);
+    if (this.blobs.size > CACHED_BLOBS) {
+      const oldest = this.blobs.keys().next().value;
+      if (oldest !== undefined) this.blobs.delete(oldest);
+    }
   }
 
   async listFiles(sha: string): Promise<string[]> {
@@ -93,13 +115,23 @@ export class GitHubForge implements Forge {
     message: string;
   }): Promise<string> {
     const base = await this.trees.snapshot(input.parent);
-    const entries: NewTreeEntry[] = [];
-    // One blob at a time: GitHub's secondary rate limit counts content-creating requests.
+    // The files go inline in the tree request: GitHub writes their blobs within it.
+    const entries: NewTreeEntry[] = [...input.files].map(([path, content]) => ({
+      path,
+      mode: fileMode(base.entries.get(path)),
+      type: "blob",
+      content,
+    }));
+    const { sha, tree } = await this.commit(entries, base.tree, input.parent, input.message);
+    // What the new commit holds is known without asking: its listing is the parent's with the
+    // files written over it, each blob's SHA is git's hash of its content.
+    const listing = new Map(base.entries);
     for (const [path, content] of input.files) {
-      const sha = await this.api.createBlob(content);
-      entries.push({ path, mode: fileMode(base.entries.get(path)), type: "blob", sha });
+      const blob = gitBlobSha(content);
+      listing.set(path, { path, mode: fileMode(base.entries.get(path)), type: "blob", sha: blob });
+      this.keepBlob(blob, content);
     }
-    const sha = await this.commit(entries, base.tree, input.parent, input.message);
+    this.trees.remember(sha, { tree, entries: listing });
     if (input.experiment !== undefined) await this.setExperimentBranch(input.experiment, sha);
     return sha;
   }
@@ -127,7 +159,7 @@ export class GitHubForge implements Forge {
     const { entries: files } = await this.trees.snapshot(input.candidate);
     const entries = [...ours].sort().map((path) => carried(path, files.get(path)));
     const onto = await this.trees.treeOf(input.onto);
-    const sha = await this.commit(entries, onto, input.onto, input.message);
+    const { sha } = await this.commit(entries, onto, input.onto, input.message);
     if (input.experiment !== undefined) await this.setExperimentBranch(input.experiment, sha);
     return sha;
   }
@@ -200,10 +232,10 @@ export class GitHubForge implements Forge {
     baseTree: string,
     parent: string,
     message: string,
-  ): Promise<string> {
+  ): Promise<{ sha: string; tree: string }> {
     // POST /git/trees wants at least one entry; an empty change keeps the parent's tree.
     const tree = entries.length === 0 ? baseTree : await this.api.createTree(entries, baseTree);
-    return this.api.createCommit(message, tree, [parent]);
+    return { sha: await this.api.createCommit(message, tree, [parent]), tree };
   }
 
   /** Creates the branch, or moves it wherever it is (an experiment branch is ours alone). */
@@ -236,6 +268,12 @@ export class GitHubForge implements Forge {
     const back = await this.api.compare(onto, parent);
     return new Set([...paths, ...changedPaths(back, `${parent} since ${onto}`)]);
   }
+}
+
+/** The SHA git gives a blob of this text (UTF-8), as GitHub computes it for inline tree content. */
+export function gitBlobSha(content: string): string {
+  const bytes = Buffer.from(content, "utf8");
+  return createHash("sha1").update(`blob ${bytes.length}\0`).update(bytes).digest("hex");
 }
 
 function isRejected(error: unknown, message: RegExp): boolean {

@@ -89,6 +89,11 @@ export class LedgerBranch {
     return true;
   }
 
+  /** This process has read or written the branch: `known` is a prefix of what it holds. */
+  get loaded(): boolean {
+    return this.last !== undefined;
+  }
+
   /** Events as of the last read or write. */
   get known(): readonly LedgerEvent[] {
     return this.last?.events ?? [];

@@ -23,13 +23,22 @@ export class TreeReader {
     const hit = this.cache.get(commit);
     if (hit !== undefined) return hit;
     const read = this.read(commit);
-    this.cache.set(commit, read);
+    this.keep(commit, read);
     read.catch(() => this.cache.delete(commit));
+    return read;
+  }
+
+  private keep(commit: string, snapshot: Promise<Snapshot>): void {
+    this.cache.set(commit, snapshot);
     if (this.cache.size > CACHED) {
       const oldest = this.cache.keys().next().value;
       if (oldest !== undefined) this.cache.delete(oldest);
     }
-    return read;
+  }
+
+  /** What a commit holds, known without reading it (one this process just made). */
+  remember(commit: string, snapshot: Snapshot): void {
+    this.keep(commit, Promise.resolve(snapshot));
   }
 
   /** The SHA of a commit's tree, without listing it unless that is cached already. */

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { strToU8, zipSync } from "fflate";
 import { LedgerEvent } from "../../../src/core/index.ts";
+import { gitBlobSha } from "../../../src/forge/github/github-forge.ts";
 import type { FakePull, FakeRun } from "./session-shapes.ts";
 
 export interface Entry {
@@ -70,8 +71,9 @@ export class FakeRepo {
     return this.id;
   }
 
+  /** Stores a blob under the SHA git (and so GitHub) gives it. */
   blob(content: string): string {
-    const sha = hash(`blob\0${content}`);
+    const sha = gitBlobSha(content);
     this.blobs.set(sha, content);
     return sha;
   }

@@ -89,4 +89,29 @@ describe("two App replicas on one session", () => {
     const bodies = [...repo().comments.values()].map((c) => c.body);
     expect(bodies.filter((body) => body.includes("⚠️"))).toEqual([]);
   });
+
+  it("take turns with states a step behind, and still record and dispatch each experiment once", async () => {
+    seed(repo());
+    const a = harness();
+    const b = harness();
+    await a.sessions.start(AT, config({ max_experiments: 4 }), { name: "start" });
+    await a.sessions.idle();
+    // Each run's end goes to one replica only, in turn: each last wrote the ledger two steps
+    // ago, so the experiment it is told of was proposed by the other one.
+    const values = [1.0, 0.9, 1.2, 0.8, 1.3];
+    for (const [i, value] of values.entries()) {
+      const run = repo().run(SESSION, `exp-${i + 1}`);
+      repo().complete(run, "success", artifactFiles(result(run, value)));
+      const h = i % 2 === 0 ? b : a;
+      await h.sessions.runCompleted(completedEvent(run));
+      await h.sessions.idle();
+      checkLedger(repo(), repo().ledger(SESSION));
+    }
+    const events = repo().ledger(SESSION);
+    const verdicts = events.flatMap((e) => (e.type === "finished" ? [e.decision.outcome] : []));
+    expect(verdicts).toEqual(["baseline", "keep", "discard", "keep", "discard"]);
+    expect(repo().unexpected).toEqual([]);
+    const bodies = [...repo().comments.values()].map((c) => c.body);
+    expect(bodies.filter((body) => body.includes("⚠️"))).toEqual([]);
+  });
 });

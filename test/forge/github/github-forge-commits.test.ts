@@ -1,4 +1,6 @@
+import { execFileSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
+import { gitBlobSha } from "../../../src/forge/github/github-forge.ts";
 import { forge, refs } from "./forge-fixture.ts";
 import { GitHubMock, rejected, useNock } from "./github-mock.ts";
 import { sha } from "./github-shapes.ts";
@@ -35,17 +37,15 @@ describe("GitHubForge files", () => {
     );
   });
 
-  it("commits a candidate: blobs, a tree on the parent's, a commit, the experiment branch", async () => {
+  it("commits a candidate: a tree with the files inline on the parent's, a commit, the experiment branch", async () => {
     new GitHubMock()
       .getCommit(sha("best"), sha("t-best"), [sha("before")])
       .getTree(sha("t-best"), [{ path: "train.py", sha: sha("old train"), mode: "100755" }])
-      .createBlob(text, sha("b-train"))
-      .createBlob("notes\n", sha("b-notes"))
       .createTree(
         {
           tree: [
-            { path: "train.py", mode: "100755", type: "blob", sha: sha("b-train") },
-            { path: "notes/idea.md", mode: "100644", type: "blob", sha: sha("b-notes") },
+            { path: "train.py", mode: "100755", type: "blob", content: text },
+            { path: "notes/idea.md", mode: "100644", type: "blob", content: "notes\n" },
           ],
           base_tree: sha("t-best"),
         },
@@ -60,23 +60,35 @@ describe("GitHubForge files", () => {
       ["train.py", text],
       ["notes/idea.md", "notes\n"],
     ]);
-    const made = await forge().commitCandidate({
+    const f = forge();
+    const made = await f.commitCandidate({
       experiment: 3,
       parent: sha("best"),
       files,
       message: "warmup 2x",
     });
     expect(made).toBe(sha("cand"));
+    // What it holds is known without a request.
+    const before = f.requests;
+    expect(await f.listFiles(made)).toEqual(["train.py", "notes/idea.md"]);
+    expect(await f.readFiles(made, ["train.py", "notes/idea.md"])).toEqual(files);
+    expect(f.requests).toBe(before);
+  });
+
+  it("hashes a blob as git does, for any UTF-8 text", () => {
+    const hashed = (content: string) =>
+      execFileSync("git", ["hash-object", "--stdin"], { input: content, encoding: "utf8" }).trim();
+    for (const content of [text, "", "x = 1\n", "no newline at the end", "\r\n\0binary-ish\u00ff"])
+      expect(gitBlobSha(content)).toBe(hashed(content));
   });
 
   it("moves an experiment branch left over from an interrupted attempt", async () => {
     new GitHubMock()
       .getCommit(sha("best"), sha("t-best"), [])
       .getTree(sha("t-best"), [{ path: "train.py", sha: sha("old") }])
-      .createBlob("x = 1\n", sha("b"))
       .createTree(
         {
-          tree: [{ path: "train.py", mode: "100644", type: "blob", sha: sha("b") }],
+          tree: [{ path: "train.py", mode: "100644", type: "blob", content: "x = 1\n" }],
           base_tree: sha("t-best"),
         },
         sha("t"),
