@@ -10,10 +10,13 @@
 //     (the action's own code on a checkout) is done off the clock, and its workflow_run webhook
 //     is delivered then; each delivery's real wall time is the App's time on the clock, one
 //     delivery at a time, so runs dispatched by a delivery start when it is done.
+// `BENCH_LOCAL_ONLY=1` measures (a) alone and writes no report.
 // Child processes are counted by patching node:child_process (syncBuiltinESMExports), so that
 // git, bubblewrap and interpreter starts per experiment are known. Writes
 // docs/benchmarks/parallel-scaling.md.
+import { AsyncLocalStorage } from "node:async_hooks";
 import { execFileSync } from "node:child_process";
+import { tracingChannel } from "node:diagnostics_channel";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire, syncBuiltinESMExports } from "node:module";
 import { cpus, tmpdir } from "node:os";
@@ -22,8 +25,12 @@ import { fileURLToPath } from "node:url";
 import nock from "nock";
 import { runCommand } from "../src/cli/commands/run.ts";
 import { ArchiveWriter } from "../src/engine/archive-writer.ts";
+import { LedgerFile } from "../src/engine/ledger-file.ts";
+import { LedgerSeal } from "../src/engine/ledger-seal.ts";
 import { LocalExecutor } from "../src/engine/local-executor.ts";
+import { LocalLauncher } from "../src/engine/local-launcher.ts";
 import { LocalLedgerStore } from "../src/engine/local-ledger-store.ts";
+import { LocalProposals } from "../src/engine/local-proposals.ts";
 import { Mutex } from "../src/engine/mutex.ts";
 import { Proposing } from "../src/engine/proposing.ts";
 import { RecordCheck } from "../src/engine/record-check.ts";
@@ -53,9 +60,21 @@ const OUT = fileURLToPath(new URL("../docs/benchmarks/parallel-scaling.md", impo
 interface Spawned {
   what: string;
   ms: number;
+  /** Started while the driver's mutex was held: inside its serial step. */
+  inStep: boolean;
+  /** How long starting it held up this process's one thread (a fork copies its page tables). */
+  startMs: number;
 }
 const spawned: Spawned[] = [];
 let counting = false;
+/**
+ * The driver step holding the mutex now, and the one each async context descends from: a process
+ * counts as the step's when it is started by the step that still holds the mutex (a run or a
+ * proposal started by an earlier step is a task of its own).
+ */
+let stepping: object | undefined;
+const stepOf = new AsyncLocalStorage<object>();
+const inStep = () => stepping !== undefined && stepOf.getStore() === stepping;
 {
   const cp = createRequire(import.meta.url)("node:child_process");
   const name = (file: string, args: readonly unknown[] | undefined) => {
@@ -76,7 +95,8 @@ let counting = false;
       const t = performance.now();
       const child = start(file, ...rest);
       if (counting) {
-        const entry = { what: name(file, args), ms: 0 };
+        const startMs = performance.now() - t;
+        const entry = { what: name(file, args), ms: 0, inStep: inStep(), startMs };
         spawned.push(entry);
         child.once("close", () => {
           entry.ms = performance.now() - t;
@@ -84,6 +104,23 @@ let counting = false;
       }
       return child;
     };
+  // git processes started for autoopt by its starter process are announced on this channel.
+  const started = new WeakMap<object, { t: number; entry: Spawned }>();
+  tracingChannel<unknown, { args: readonly string[] }>("autoopt:git").subscribe({
+    start(context) {
+      if (!counting) return;
+      const entry = { what: name("git", context.args), ms: 0, inStep: inStep(), startMs: 0 };
+      spawned.push(entry);
+      started.set(context, { t: performance.now(), entry });
+    },
+    end() {},
+    asyncStart() {},
+    asyncEnd(context) {
+      const s = started.get(context);
+      if (s !== undefined) s.entry.ms = performance.now() - s.t;
+    },
+    error() {},
+  });
   cp.execFile = timed(execFile);
   cp.spawn = timed(spawn);
   cp.execFileSync = (file: string, ...rest: unknown[]) => {
@@ -92,7 +129,10 @@ let counting = false;
     try {
       return execSync(file, ...rest);
     } finally {
-      if (counting) spawned.push({ what: name(file, args), ms: performance.now() - t });
+      if (counting) {
+        const ms = performance.now() - t;
+        spawned.push({ what: name(file, args), ms, inStep: inStep(), startMs: ms });
+      }
     }
   };
   syncBuiltinESMExports();
@@ -101,7 +141,18 @@ let counting = false;
 // ---- where the time goes: methods timed (ms summed over calls, which may overlap) ----------
 
 const timings = new Map<string, { ms: number; calls: number }>();
-function timeMethods(proto: object, label: string, only?: readonly string[]): void {
+/** The same, for calls made by the driver step holding the mutex. */
+const stepTimings = new Map<string, { ms: number; calls: number }>();
+/**
+ * Wraps methods of `proto` to time them. A `detached` method is a task of its own (a run, a
+ * proposal): what it does is not the step's that started it.
+ */
+function timeMethods(
+  proto: object,
+  label: string,
+  only?: readonly string[],
+  detached = false,
+): void {
   for (const name of Object.getOwnPropertyNames(proto)) {
     if (name === "constructor" || (only !== undefined && !only.includes(name))) continue;
     const d = Object.getOwnPropertyDescriptor(proto, name);
@@ -111,15 +162,18 @@ function timeMethods(proto: object, label: string, only?: readonly string[]): vo
       ...d,
       value: function (this: unknown, ...args: unknown[]) {
         const t = performance.now();
+        const step = !detached && inStep();
         const done = () => {
           if (!counting) return;
           const k = `${label}.${name}`;
-          const e = timings.get(k) ?? { ms: 0, calls: 0 };
-          e.ms += performance.now() - t;
-          e.calls += 1;
-          timings.set(k, e);
+          for (const map of step ? [timings, stepTimings] : [timings]) {
+            const e = map.get(k) ?? { ms: 0, calls: 0 };
+            e.ms += performance.now() - t;
+            e.calls += 1;
+            map.set(k, e);
+          }
         };
-        const out = f.apply(this, args);
+        const out = detached ? stepOf.exit(() => f.apply(this, args)) : f.apply(this, args);
         if (out instanceof Promise) return out.finally(done);
         done();
         return out;
@@ -127,35 +181,59 @@ function timeMethods(proto: object, label: string, only?: readonly string[]): vo
     });
   }
 }
+/** Set while Proposing.make calls its own queue's `run`, which is no driver step. */
+let queueing = false;
 // The driver's steps run one at a time under its mutex: the time it is held is the serial part.
+// Proposing's queue (one proposal at a time) is a mutex too, timed apart: it runs beside the step.
 {
   const run = Mutex.prototype.run;
   Mutex.prototype.run = function <T>(this: Mutex, section: () => Promise<T>): Promise<T> {
+    const label = queueing ? "proposal queue (mutex held)" : "driver step (mutex held)";
+    const driver = !queueing;
     return run.call<Mutex, [() => Promise<T>], Promise<T>>(this, async (): Promise<T> => {
       const t = performance.now();
+      const step = {};
+      if (driver) stepping = step;
       try {
-        return await section();
+        return driver ? await stepOf.run(step, section) : await section();
       } finally {
+        if (driver) stepping = undefined;
         if (counting) {
-          const e = timings.get("driver step (mutex held)") ?? { ms: 0, calls: 0 };
+          const e = timings.get(label) ?? { ms: 0, calls: 0 };
           e.ms += performance.now() - t;
           e.calls += 1;
-          timings.set("driver step (mutex held)", e);
+          timings.set(label, e);
         }
       }
     });
   } as typeof run;
+  const make = Proposing.prototype.make;
+  Proposing.prototype.make = function (this: Proposing, ...args: Parameters<typeof make>) {
+    queueing = true;
+    try {
+      return make.apply(this, args);
+    } finally {
+      queueing = false;
+    }
+  };
 }
 timeMethods(LocalForge.prototype, "LocalForge");
 timeMethods(RecordCheck.prototype, "RecordCheck");
 timeMethods(LocalLedgerStore.prototype, "ledger");
 timeMethods(ArchiveWriter.prototype, "archive");
-timeMethods(Proposing.prototype, "Proposing", ["make"]);
-timeMethods(LocalExecutor.prototype, "LocalExecutor", ["execute"]);
+timeMethods(Proposing.prototype, "Proposing", ["make"], true);
+timeMethods(LocalExecutor.prototype, "LocalExecutor", ["execute"], true);
+timeMethods(LedgerFile.prototype, "LedgerFile", ["append"]);
+timeMethods(LedgerSeal.prototype, "LedgerSeal", ["check"]);
+timeMethods(LocalLauncher.prototype, "LocalLauncher", ["launch"]);
+timeMethods(LocalProposals.prototype, "LocalProposals", ["saved"]);
 timeMethods(GitHubApi.prototype, "GitHubApi");
 
-function timingFigures(experiments: number): [string, number, number][] {
-  return [...timings]
+function timingFigures(
+  experiments: number,
+  from: ReadonlyMap<string, { ms: number; calls: number }> = timings,
+): [string, number, number][] {
+  return [...from]
     .map(([k, v]): [string, number, number] => [k, v.ms / experiments, v.calls / experiments])
     .sort((a, b) => b[1] - a[1]);
 }
@@ -187,9 +265,17 @@ interface Measured {
   inFlight: number;
   /** Child processes started per experiment, by program (git by subcommand). */
   processes: Map<string, number>;
+  /** Those of them started inside the driver's serial step. */
+  stepProcesses: Map<string, number>;
+  /** ms per experiment this process's thread spent starting child processes. */
+  startMs: number;
+  /** This process's resident memory at the end, MB (what a fork copies the page tables of). */
+  rssMb: number;
   processMs: number;
   /** [what, ms per experiment, calls per experiment] */
   timed: [string, number, number][];
+  /** The same, for calls made by the driver's serial step. */
+  stepTimed: [string, number, number][];
   cpuPerExperiment: { self: number; children: number };
   /** App only: real wall time of the App's deliveries per experiment, ms. */
   appMs?: number;
@@ -244,6 +330,7 @@ sandbox: { containment: ${CONTAINMENT} }
 
     spawned.length = 0;
     timings.clear();
+    stepTimings.clear();
     counting = true;
     const cpu0 = cpuSeconds();
     const start = Date.now() / 1000;
@@ -300,16 +387,35 @@ sandbox: { containment: ${CONTAINMENT} }
   }
 }
 
-function processFigures(experiments: number): Pick<Measured, "processes" | "processMs" | "timed"> {
+function processFigures(
+  experiments: number,
+): Pick<
+  Measured,
+  "processes" | "stepProcesses" | "processMs" | "timed" | "stepTimed" | "startMs" | "rssMb"
+> {
   const processes = new Map<string, number>();
+  const stepProcesses = new Map<string, number>();
   let ms = 0;
+  let startMs = 0;
   for (const s of spawned) {
+    startMs += s.startMs;
     processes.set(s.what, (processes.get(s.what) ?? 0) + 1 / experiments);
+    if (s.inStep) stepProcesses.set(s.what, (stepProcesses.get(s.what) ?? 0) + 1 / experiments);
     if (!s.what.startsWith("python") && s.what !== "bwrap") ms += s.ms;
   }
   const timed = timingFigures(experiments);
+  const stepTimed = timingFigures(experiments, stepTimings);
   timings.clear();
-  return { processes, processMs: ms / experiments, timed };
+  stepTimings.clear();
+  return {
+    processes,
+    stepProcesses,
+    processMs: ms / experiments,
+    timed,
+    stepTimed,
+    startMs: startMs / experiments,
+    rssMb: process.memoryUsage().rss / 2 ** 20,
+  };
 }
 
 // ---- (b) the App, on a simulated clock --------------------------------------------------------
@@ -329,6 +435,7 @@ async function app(k: number, proposals = ROUNDS * k): Promise<Measured> {
     let cpuChildren = 0;
     spawned.length = 0;
     timings.clear();
+    stepTimings.clear();
     const timed = async (deliver: () => Promise<void>, at: number) => {
       const from = Math.max(at, appFree);
       counting = true;
@@ -412,8 +519,17 @@ function table(rows: Measured[], clock: string): string[] {
   ];
 }
 
-function timedTable(rows: Measured[]): string[] {
-  const names = [...new Set(rows.flatMap((r) => r.timed.slice(0, 12).map(([n]) => n)))];
+function timedTable(rows: Measured[], inStep = false): string[] {
+  const timed = (r: Measured) => (inStep ? r.stepTimed : r.timed);
+  const names = [
+    ...new Set(
+      rows.flatMap((r) =>
+        timed(r)
+          .slice(0, 12)
+          .map(([n]) => n),
+      ),
+    ),
+  ];
   return [
     `| ms per experiment (calls) | ${rows.map((r) => `K = ${r.k}`).join(" | ")} |`,
     `|---|${rows.map(() => "---|").join("")}`,
@@ -421,7 +537,7 @@ function timedTable(rows: Measured[]): string[] {
       (n) =>
         `| ${n} | ${rows
           .map((r) => {
-            const t = r.timed.find(([m]) => m === n);
+            const t = timed(r).find(([m]) => m === n);
             return t === undefined ? "" : `${t[1].toFixed(1)} (${t[2].toFixed(1)})`;
           })
           .join(" | ")} |`,
@@ -429,23 +545,42 @@ function timedTable(rows: Measured[]): string[] {
   ];
 }
 
+/** The processes of a map, most first: `name count, …`. */
+function topProcesses(m: ReadonlyMap<string, number>, n = 8): string {
+  return [...m]
+    .sort(([, a], [, b]) => b - a)
+    .slice(0, n)
+    .map(([w, c]) => `${w} ${c.toFixed(1)}`)
+    .join(", ");
+}
+
+/** git processes per experiment in a map. */
+function gitCount(m: ReadonlyMap<string, number>): number {
+  return [...m].reduce((sum, [w, c]) => (w.startsWith("git") ? sum + c : sum), 0);
+}
+
 function profile(rows: Measured[], app: boolean): string[] {
-  const top = (m: Map<string, number>) =>
-    [...m]
-      .sort(([, a], [, b]) => b - a)
-      .slice(0, 8)
-      .map(([w, n]) => `${w} ${n.toFixed(1)}`)
-      .join(", ");
   return [
     app
-      ? "| K | App wall per experiment (mean / p95 delivery) | CPU per experiment: node / children | processes per experiment (in deliveries) | their wall time per experiment |"
-      : "| K | session wall | CPU per experiment: node / children | processes per experiment | git etc. wall time per experiment (summed, overlapping) |",
-    "|---|---|---|---|---|",
+      ? "| K | App wall per experiment (mean / p95 delivery) | CPU per experiment: node / children | processes per experiment (in deliveries) | their wall time per experiment | git per experiment: all / in the serial step | in the serial step | node's thread held up starting them, per experiment (RSS) |"
+      : "| K | session wall | CPU per experiment: node / children | processes per experiment | git etc. wall time per experiment (summed, overlapping) | git per experiment: all / in the serial step | in the serial step | node's thread held up starting them, per experiment (RSS) |",
+    "|---|---|---|---|---|---|---|---|",
     ...rows.map(
       (r) =>
-        `| ${r.k} | ${app ? `${(r.appMs ?? 0).toFixed(0)} ms / ${(r.appMsP95 ?? 0).toFixed(0)} ms` : `${r.wall.toFixed(1)} s`} | ${(r.cpuPerExperiment.self * 1000).toFixed(0)} ms / ${(r.cpuPerExperiment.children * 1000).toFixed(0)} ms | ${top(r.processes)} | ${r.processMs.toFixed(0)} ms |`,
+        `| ${r.k} | ${app ? `${(r.appMs ?? 0).toFixed(0)} ms / ${(r.appMsP95 ?? 0).toFixed(0)} ms` : `${r.wall.toFixed(1)} s`} | ${(r.cpuPerExperiment.self * 1000).toFixed(0)} ms / ${(r.cpuPerExperiment.children * 1000).toFixed(0)} ms | ${topProcesses(r.processes)} | ${r.processMs.toFixed(0)} ms | ${gitCount(r.processes).toFixed(1)} / ${gitCount(r.stepProcesses).toFixed(1)} | ${topProcesses(r.stepProcesses)} | ${r.startMs.toFixed(0)} ms (${r.rssMb.toFixed(0)} MB) |`,
     ),
   ];
+}
+
+/** One line for the terminal: what a K came to, against K = 1's throughput. */
+function summary(r: Measured, one: Measured | undefined): string {
+  const held = r.timed.find(([n]) => n === "driver step (mutex held)")?.[1] ?? 0;
+  const efficiency = one === undefined ? Number.NaN : r.throughput / (r.k * one.throughput);
+  const inStep = r.stepTimed
+    .slice(0, 10)
+    .map(([n, ms, calls]) => `${n} ${ms.toFixed(1)} (${calls.toFixed(1)})`)
+    .join(", ");
+  return `K=${r.k}: efficiency ${efficiency.toFixed(3)}, serial step ${held.toFixed(1)} ms per experiment, ${r.startMs.toFixed(0)} ms per experiment starting processes (RSS ${r.rssMb.toFixed(0)} MB), git ${gitCount(r.processes).toFixed(1)} per experiment (all: ${topProcesses(r.processes, 20)}; ${gitCount(r.stepProcesses).toFixed(1)} in the step: ${topProcesses(r.stepProcesses, 12)}); in the step, ms (calls) per experiment: ${inStep}`;
 }
 
 /** Share of the window the driver's serial step was busy (its mutex held). */
@@ -497,15 +632,29 @@ async function main(): Promise<void> {
   for (const k of PARALLEL) {
     localRows.push(await local(k));
     process.stderr.write(
-      `local K=${k}: ${JSON.stringify({ ...localRows.at(-1), processes: undefined })}\n`,
+      `local K=${k}: ${JSON.stringify({ ...localRows.at(-1), processes: undefined, stepProcesses: undefined })}\n`,
+    );
+    process.stderr.write(
+      `local ${summary(
+        localRows.at(-1) as Measured,
+        localRows.find((r) => r.k === 1),
+      )}\n`,
     );
   }
+  // `BENCH_LOCAL_ONLY=1`: the local engine's figures on the terminal, and no report written.
+  if (process.env.BENCH_LOCAL_ONLY !== undefined) return;
   // A short session first, unmeasured, so that the App's figures are not its start-up's (JIT).
   await app(1, 2);
   for (const k of PARALLEL) {
     appRows.push(await app(k));
     process.stderr.write(
-      `app K=${k}: ${JSON.stringify({ ...appRows.at(-1), processes: undefined })}\n`,
+      `app K=${k}: ${JSON.stringify({ ...appRows.at(-1), processes: undefined, stepProcesses: undefined })}\n`,
+    );
+    process.stderr.write(
+      `app ${summary(
+        appRows.at(-1) as Measured,
+        appRows.find((r) => r.k === 1),
+      )}\n`,
     );
   }
   const cpu = cpus();
@@ -543,6 +692,11 @@ async function main(): Promise<void> {
     "run one at a time):",
     "",
     ...timedTable(localRows),
+    "",
+    "The same, for the calls the serial step makes itself (those of runs and proposals started by",
+    "an earlier step are theirs, not the step's):",
+    "",
+    ...timedTable(localRows, true),
     "",
     "## (b) App",
     "",

@@ -1,7 +1,11 @@
-import { execFile } from "node:child_process";
+import { tracingChannel } from "node:diagnostics_channel";
 import { existsSync } from "node:fs";
 import { type Env, type GitVars, gitEnv } from "./git-env.ts";
+import { startProgram } from "./git-starter.ts";
 import { configVars, driverOverrides, HARDENED_CONFIG, mayRunDrivers } from "./hardening.ts";
+
+/** Each git process, for whoever measures them (`{ args }`; start and end as a traced promise). */
+export const gitProcesses = tracingChannel<unknown, { args: readonly string[] }>("autoopt:git");
 
 export class GitError extends Error {
   readonly stderr: string;
@@ -75,21 +79,19 @@ function spawnGit(
   pairs: ReadonlyArray<readonly [string, string]>,
 ): Promise<Buffer> {
   const env = { ...gitEnv(options.env ?? {}, options.vars), ...configVars(pairs) };
-  return new Promise((resolve, reject) => {
-    const child = execFile(
-      "git",
-      [...args],
-      { cwd: options.cwd, env, encoding: "buffer", maxBuffer: MAX_BUFFER },
-      (error, stdout, stderr) => {
-        if (!error) return resolve(stdout);
-        reject(failure(args, options.cwd, error, stderr.toString("utf8").trim(), env.PATH));
-      },
-    );
-    // git may exit before reading all of its input; that is reported by its exit status.
-    child.stdin?.on("error", () => {});
-    if (options.input !== undefined) child.stdin?.end(options.input);
-    else child.stdin?.end();
-  });
+  const run = async () => {
+    const { stdout, stderr, error } = await startProgram({
+      file: "git",
+      args,
+      cwd: options.cwd,
+      env,
+      ...(options.input === undefined ? {} : { input: options.input }),
+      maxBuffer: MAX_BUFFER,
+    });
+    if (!error) return stdout;
+    throw failure(args, options.cwd, error, stderr.toString("utf8").trim(), env.PATH);
+  };
+  return gitProcesses.hasSubscribers ? gitProcesses.tracePromise(run, { args }) : run();
 }
 
 function failure(

@@ -3,6 +3,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { AUTOOPT_IDENTITY, GitError, type GitVars, git, gitBuffer } from "../../git/index.ts";
 import type { Forge, FrontierMember, RebaseConflict } from "../forge.ts";
+import { CommitMemo } from "./commit-memo.ts";
+import {
+  hasLineBreak,
+  readBlobs,
+  type TreeEntry,
+  type TreeReader,
+  treeEntries,
+} from "./tree-reads.ts";
 
 export interface LocalForgeOptions {
   repo: string;
@@ -16,11 +24,17 @@ export class LocalForge implements Forge {
   readonly repo: string;
   readonly session: string;
   private readonly env: Readonly<Record<string, string | undefined>>;
+  private readonly memo = new CommitMemo();
+  private readonly reader: TreeReader;
 
   constructor(options: LocalForgeOptions) {
     this.repo = options.repo;
     this.session = options.session;
     this.env = options.env;
+    this.reader = {
+      git: (args) => this.git(args),
+      gitBuffer: (args, input) => gitBuffer(args, { cwd: this.repo, env: this.env, input }),
+    };
   }
 
   get ratchetRef(): string {
@@ -46,42 +60,32 @@ export class LocalForge implements Forge {
 
   /**
    * The files of a commit that exist there, read by one `cat-file --batch`: a proposal reads
-   * every editable file and the program before each experiment.
+   * every editable file and the program before each experiment, most often at the same commit,
+   * so what a full commit id held is kept.
    */
   async readFiles(sha: string, paths: readonly string[]): Promise<Map<string, string>> {
+    const known = this.memo.filesAt(sha);
+    const unread = paths.filter((path) => !known?.has(path));
+    const read =
+      unread.length === 0 ? new Map<string, string>() : await readBlobs(this.reader, sha, unread);
+    for (const [path, text] of read) known?.set(path, text);
     const files = new Map<string, string>();
-    // A batch line cannot hold a line break; such a path is looked up on its own.
-    const batched = paths.filter((path) => !/[\r\n]/.test(path));
-    for (const path of paths.filter((p) => !batched.includes(p))) {
-      const text = await this.git(["cat-file", "blob", `${sha}:${path}`]).catch(() => undefined);
+    // In the order git read them: paths with a line break first, each on its own.
+    const order = [...paths.filter(hasLineBreak), ...paths.filter((p) => !hasLineBreak(p))];
+    for (const path of order) {
+      const text = known?.get(path) ?? read.get(path);
       if (text !== undefined) files.set(path, text);
-    }
-    if (batched.length === 0) return files;
-    const out = await gitBuffer(["cat-file", "--batch"], {
-      cwd: this.repo,
-      env: this.env,
-      input: batched.map((path) => `${sha}:${path}\n`).join(""),
-    });
-    let at = 0;
-    for (const path of batched) {
-      const end = out.indexOf(10, at);
-      if (end < 0) break;
-      const header = out.subarray(at, end).toString("utf8");
-      at = end + 1;
-      // `<oid> <type> <size>` then the content; `<name> missing` for what the commit lacks.
-      const [, type, size] = header.split(" ");
-      if (header.endsWith(" missing") || header.endsWith(" ambiguous") || size === undefined)
-        continue;
-      const bytes = Number(size);
-      if (type === "blob") files.set(path, out.subarray(at, at + bytes).toString("utf8"));
-      at += bytes + 1;
     }
     return files;
   }
 
   async listFiles(sha: string): Promise<string[]> {
+    const known = this.memo.listing(sha);
+    if (known !== undefined) return [...known];
     const out = await this.git(["ls-tree", "-r", "-z", "--name-only", sha]);
-    return out.split("\0").filter(Boolean);
+    const paths = out.split("\0").filter(Boolean);
+    this.memo.keepListing(sha, paths);
+    return paths;
   }
 
   async commitCandidate(input: {
@@ -90,16 +94,24 @@ export class LocalForge implements Forge {
     files: ReadonlyMap<string, string>;
     message: string;
   }): Promise<string> {
+    const entries = await this.entries(input.parent, [...input.files.keys()]);
+    const changed: string[] = [];
     const sha = await this.withIndex(input.parent, async (vars) => {
       for (const [path, content] of input.files) {
         const blob = (await this.git(["hash-object", "-w", "--stdin"], { input: content })).trim();
-        const mode = await this.modeOf(input.parent, path);
+        const entry = entries.get(path);
+        if (entry?.oid !== blob) changed.push(path);
+        const mode = entry?.mode || "100644";
         await this.git(["update-index", "--add", "--cacheinfo", `${mode},${blob},${path}`], {
           vars,
         });
       }
       return this.commitIndex(vars, input.parent, input.message);
     });
+    // The paths as diff-tree lists them: the parent's entry and the new one differ.
+    this.memo.madeCommit(sha, input.parent, changed.sort());
+    // The archive keeps each candidate's diff: made now, beside the runs, not in the step that records it.
+    this.memo.expectDiff(input.parent, sha, this.patch(input.parent, sha));
     if (input.experiment !== undefined) await this.setExperimentBranch(input.experiment, sha);
     return sha;
   }
@@ -127,12 +139,14 @@ export class LocalForge implements Forge {
       return this.commitIndex(vars, input.onto, input.message);
     });
     if (typeof sha !== "string") return sha;
+    this.memo.madeCommit(sha, input.onto);
     if (input.experiment !== undefined) await this.setExperimentBranch(input.experiment, sha);
     return sha;
   }
 
   async advanceRatchet(from: string, to: string): Promise<boolean> {
-    const ancestor = await this.isAncestor(from, to);
+    // A commit made here on `from` is a fast-forward from it without asking.
+    const ancestor = this.memo.isChildOf(to, from) || (await this.isAncestor(from, to));
     if (!ancestor)
       throw new Error(`refusing to move the ratchet from ${from} to ${to}: not a fast-forward`);
     try {
@@ -152,9 +166,15 @@ export class LocalForge implements Forge {
     await this.git(["update-ref", this.experimentRef(experiment), sha]);
   }
 
+  /** Deletes the branch when it exists: git deletes a missing ref without complaint. */
   async dropExperiment(experiment: number): Promise<void> {
-    if ((await this.resolve(this.experimentRef(experiment))) !== undefined) {
-      await this.git(["update-ref", "-d", this.experimentRef(experiment)]);
+    const ref = this.experimentRef(experiment);
+    try {
+      await this.git(["update-ref", "-d", ref]);
+    } catch (error) {
+      if (!(error instanceof GitError)) throw error;
+      // A git that refuses to delete a missing ref: only one that exists must go.
+      if ((await this.resolve(ref)) !== undefined) throw error;
     }
   }
 
@@ -175,7 +195,8 @@ export class LocalForge implements Forge {
   }
 
   diff(from: string, to: string): Promise<string> {
-    return this.patch(from, to);
+    const ahead = this.memo.takeDiff(from, to);
+    return ahead === undefined ? this.patch(from, to) : ahead.catch(() => this.patch(from, to));
   }
 
   /**
@@ -198,6 +219,8 @@ export class LocalForge implements Forge {
 
   /** The parents of a commit named by its full id; undefined when there is no such commit. */
   async commitParents(sha: string): Promise<string[] | undefined> {
+    const made = this.memo.parentsOf(sha);
+    if (made !== undefined) return made;
     let line: string;
     try {
       line = await this.git(["rev-list", "--parents", "-n", "1", `${sha}^{commit}`, "--"]);
@@ -210,6 +233,8 @@ export class LocalForge implements Forge {
   }
 
   async changedPaths(from: string, to: string): Promise<string[]> {
+    const made = this.memo.changedBetween(from, to);
+    if (made !== undefined) return made;
     const out = await this.git(["diff-tree", "-r", "-z", "--name-only", "--no-renames", from, to]);
     return out.split("\0").filter(Boolean);
   }
@@ -235,9 +260,20 @@ export class LocalForge implements Forge {
     }
   }
 
-  private async modeOf(sha: string, path: string): Promise<string> {
-    const line = await this.git(["ls-tree", sha, "--", path]);
-    return line.split(" ")[0] || "100644";
+  /** The entries of `paths` in the tree of `sha` (a commit's are kept); absent paths have none. */
+  private async entries(sha: string, paths: readonly string[]): Promise<Map<string, TreeEntry>> {
+    const known = this.memo.entriesAt(sha) ?? new Map<string, TreeEntry | null>();
+    const unread = paths.filter((path) => !known.has(path));
+    if (unread.length > 0) {
+      const found = await treeEntries(this.reader, sha, unread);
+      for (const path of unread) known.set(path, found.get(path) ?? null);
+    }
+    const entries = new Map<string, TreeEntry>();
+    for (const path of paths) {
+      const entry = known.get(path);
+      if (entry) entries.set(path, entry);
+    }
+    return entries;
   }
 
   /** Runs `work` against a private index file seeded from `sha`, so the user's index is untouched. */
