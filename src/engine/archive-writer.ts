@@ -8,12 +8,16 @@ import type { SessionPaths } from "./session-paths.ts";
 export async function writeAtomic(path: string, content: string): Promise<void> {
   const tmp = `${path}.${process.pid}.tmp`;
   try {
-    await mkdir(dirname(path), { recursive: true });
-    await writeFile(tmp, content);
+    // The folder is made only when it is missing: most writes replace a file already there.
+    await writeFile(tmp, content).catch(async (error: NodeJS.ErrnoException) => {
+      if (error.code !== "ENOENT") throw error;
+      await mkdir(dirname(path), { recursive: true });
+      await writeFile(tmp, content);
+    });
     await rename(tmp, path);
   } catch (error) {
     // Half a file left by a full disk would only take more of the room that is missing.
-    await rm(tmp, { force: true });
+    await rm(tmp, { force: true }).catch(() => undefined);
     throw new Error(`cannot write ${path}`, { cause: error });
   }
 }
@@ -37,9 +41,6 @@ export class ArchiveWriter {
     diff: string,
   ): Promise<void> {
     const dir = this.paths.experiment(n);
-    for (const [path, content] of proposal.files)
-      await writeAtomic(join(dir, "files", path), content);
-    await writeAtomic(join(dir, "diff.patch"), diff);
     const record = {
       experiment: n,
       ...meta,
@@ -50,6 +51,16 @@ export class ArchiveWriter {
       tokens: proposal.tokens,
       transcript: proposal.transcript,
     };
+    // The files and the diff side by side (the driver's step waits for the slowest only), the
+    // record last: a proposal.json is never there without what it describes.
+    const writes = [
+      ...[...proposal.files].map(([path, content]) =>
+        writeAtomic(join(dir, "files", path), content),
+      ),
+      writeAtomic(join(dir, "diff.patch"), diff),
+    ];
+    const failed = (await Promise.allSettled(writes)).find((w) => w.status === "rejected");
+    if (failed) throw failed.reason;
     await writeAtomic(join(dir, "proposal.json"), `${JSON.stringify(record, null, 2)}\n`);
   }
 
