@@ -133,7 +133,7 @@ export class GitHubSessions implements SessionService {
     const found = await this.latest(at);
     if (!found) return reply.NO_SESSION;
     const { ctx, state } = found;
-    this.enqueue(ctx, "status", () => updateStatus(ctx));
+    this.enqueue(ctx, "status", () => updateStatus(ctx, { force: true }));
     const max = ctx.configOf(state).session.max_experiments;
     return reply.statusReply(state, ctx.session, max, statusUrl(ctx, state));
   }
@@ -147,7 +147,7 @@ export class GitHubSessions implements SessionService {
       this.enqueue(ctx, "promote", async () => {
         await dispatchHeldout(ctx);
         await refreshPromotion(ctx, { reopen: true });
-        ctx.promotionStale = false;
+        ctx.reports.promotionStale = false;
       });
     const pr = state.meta.promotionPr;
     const link = pr === undefined ? undefined : pullUrl(ctx, pr);

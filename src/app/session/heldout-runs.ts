@@ -42,7 +42,7 @@ export async function dispatchHeldout(ctx: SessionContext): Promise<void> {
   });
   if (due.length === 0) return;
   for (const t of due) await startHeldout(ctx, t);
-  ctx.promotionStale = true;
+  ctx.reports.promotionStale = true;
 }
 
 async function startHeldout(ctx: SessionContext, t: Target): Promise<void> {
@@ -101,7 +101,7 @@ export async function completeHeldout(
     const error = `${summary.status}: ${summary.reason ?? "no reason given"}`;
     ctx.record(heldoutEvent(ctx, target, { status: "failed", error, ...where }));
   }
-  ctx.promotionStale = true;
+  ctx.reports.promotionStale = true;
 }
 
 /**

@@ -18,7 +18,7 @@ export async function resumeSession(ctx: SessionContext): Promise<void> {
   await reconcileHeldout(ctx);
   await advanceSession(ctx);
   await ctx.flush();
-  ctx.promotionStale ||= ctx.state.experiments.some((e) => e?.outcome === "keep");
+  ctx.reports.promotionStale ||= ctx.state.experiments.some((e) => e?.outcome === "keep");
   await refreshReports(ctx);
 }
 

@@ -18,6 +18,7 @@ import { AppProposing } from "./app-proposing.ts";
 import { DispatchLauncher } from "./dispatch-launcher.ts";
 import { recordedConfig } from "./effective-config.ts";
 import { openProposalTools } from "./proposal-tools.ts";
+import { ReportMemory } from "./report-memory.ts";
 import { SessionApi } from "./session-api.ts";
 import type { SessionClient } from "./session-client.ts";
 import { apiRequests, renderLedgerFiles } from "./session-json.ts";
@@ -60,14 +61,8 @@ export class SessionContext {
   readonly server: GitHubServer;
   readonly driver: Driver;
   readonly launcher: DispatchLauncher;
-  /** A change was kept during the current job: the promotion PR is refreshed at its end. */
-  keptNow = false;
-  /** The promotion's evidence changed otherwise (held-out runs): refreshed at the job's end too. */
-  promotionStale = false;
-  /** The last status comment body written, so that an unchanged one is not sent again. */
-  lastStatus: string | undefined;
-  /** The last failure reported on the issue, so that a repeating one is not posted again. */
-  lastFailure: string | undefined;
+  /** What the reports remember between jobs. */
+  readonly reports = new ReportMemory();
   /** Events written or noted by this process so far: a job that changed none has nothing to report. */
   changes = 0;
   /** The last sync kept the state this process knew rather than reading the branch. */
@@ -124,7 +119,7 @@ export class SessionContext {
       onWritten: (events) => {
         this.changes += events.length;
         if (events.some((e) => e.type === "finished" && e.decision.outcome === "keep"))
-          this.keptNow = true;
+          this.reports.keptNow = true;
       },
     });
   }
@@ -240,8 +235,8 @@ export class SessionContext {
     this.driver.forget();
     this.forgotten = true;
     this.afterFlush = [];
-    this.keptNow = false;
-    this.promotionStale = false;
+    this.reports.keptNow = false;
+    this.reports.promotionStale = false;
   }
 
   now(): string {

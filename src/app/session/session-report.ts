@@ -43,10 +43,18 @@ export function statusBody(ctx: SessionContext, state: SessionState = ctx.state)
   });
 }
 
-/** Edits the session's one status comment in place; posts a new one if it was deleted. */
-export async function updateStatus(ctx: SessionContext): Promise<void> {
+/**
+ * Edits the session's one status comment in place (posts a new one if it was deleted), when it
+ * is due (`ReportMemory.statusDue`): after a keep or the stop at once, otherwise at most once a
+ * minute; `force` (the `/autoopt status` command, a start) edits whenever the body changed.
+ */
+export async function updateStatus(
+  ctx: SessionContext,
+  options: { force?: boolean } = {},
+): Promise<void> {
   const body = statusBody(ctx);
-  if (body === ctx.lastStatus) return;
+  const now = ctx.clock();
+  if (!ctx.reports.statusDue(body, ctx.state, now, options.force === true)) return;
   const id = ctx.state.meta.statusCommentId;
   try {
     if (id === undefined) await createStatus(ctx, body);
@@ -55,7 +63,7 @@ export async function updateStatus(ctx: SessionContext): Promise<void> {
     if (!(error instanceof GitHubApiError && error.status === 404)) throw error;
     await createStatus(ctx, body);
   }
-  ctx.lastStatus = body;
+  ctx.reports.statusWritten(body, ctx.state, now);
 }
 
 async function createStatus(ctx: SessionContext, body: string): Promise<void> {
@@ -73,13 +81,14 @@ async function createStatus(ctx: SessionContext, body: string): Promise<void> {
  */
 export async function refreshReports(ctx: SessionContext): Promise<void> {
   let failed: { error: unknown } | undefined;
-  if (ctx.keptNow || ctx.promotionStale) {
-    ctx.keptNow = false;
-    ctx.promotionStale = false;
+  const { reports } = ctx;
+  if (reports.keptNow || reports.promotionStale) {
+    reports.keptNow = false;
+    reports.promotionStale = false;
     try {
       await refreshPromotion(ctx, { reopen: false });
     } catch (error) {
-      ctx.promotionStale = true;
+      reports.promotionStale = true;
       failed = { error };
     }
   }
@@ -160,8 +169,8 @@ export async function postComment(ctx: SessionContext, body: string): Promise<vo
 export async function reportFailure(ctx: SessionContext, error: unknown): Promise<void> {
   const message = error instanceof Error ? error.message : String(error);
   ctx.log.error(`${ctx.owner}/${ctx.repo} ${ctx.session}: ${message}`);
-  if (message === ctx.lastFailure) return;
-  ctx.lastFailure = message;
+  if (message === ctx.reports.lastFailure) return;
+  ctx.reports.lastFailure = message;
   await postComment(
     ctx,
     `⚠️ autoopt session \`${ctx.session}\` hit a problem and waits: ${escapeMarkdown(message, 1500)}\n\nIt tries again on the next run event and when the App restarts; \`/autoopt stop\` ends the session.`,

@@ -40,7 +40,7 @@ export async function startSession(
   ctx.record({ type: "meta", at: ctx.now(), status_comment_id: comment.id });
   await advanceSession(ctx);
   await ctx.flush();
-  await updateStatus(ctx);
+  await updateStatus(ctx, { force: true });
   const { stopped } = ctx.state;
   if (stopped !== undefined) return stoppedAtOnceReply(ctx.session, stopped, statusUrl(ctx));
   return startedReply(ctx.session, config, { branch: at.defaultBranch, sha: head }, statusUrl(ctx));

@@ -8,6 +8,7 @@ import {
   completedEvent,
   config,
   harness,
+  RUN_MS,
   result,
   seed,
 } from "./session-fixture.ts";
@@ -42,6 +43,7 @@ async function complete(
   conclusion: "success" | "failure" = "success",
 ) {
   const run = repo().run("issue-7", exp);
+  h.clock.now += RUN_MS;
   // JSON drops a key set to undefined: `{ containment: undefined }` is a result without one.
   const r = result(run, value, changes);
   repo().complete(run, conclusion, artifactFiles(r));

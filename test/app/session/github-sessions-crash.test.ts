@@ -11,6 +11,7 @@ import {
   config,
   finishRun,
   type Harness,
+  RUN_MS,
   result,
   seed,
 } from "./session-fixture.ts";
@@ -41,6 +42,7 @@ async function baseline(repo: FakeRepo, app: Harness): Promise<void> {
 /** Completes experiment `exp`'s run with `value` and delivers the webhook. */
 async function complete(repo: FakeRepo, app: Harness, exp: string, value: number): Promise<void> {
   const run = repo.run(SESSION, exp);
+  app.clock.now += RUN_MS;
   repo.complete(run, "success", artifactFiles(result(run, value)));
   await redeliver(repo, app, exp);
 }
@@ -146,16 +148,16 @@ async function killedAt(s: Scenario, k: number, n: number): Promise<void> {
     await s.job(repo, first);
     const at = `killed before request ${k + 1} of ${n}`;
     if (k < n) expect(repo.lost.length, `${at}: the kill took effect`).toBeGreaterThan(0);
-    const restarted = appProcess("app-2");
+    const restarted = appProcess("app-2", { now: first.clock.now });
     await restarted.sessions.reconcile(OWNER, REPO, AT.installationId);
     await restarted.sessions.idle();
     await s.retold(repo, restarted);
-    s.expectDone(repo, expectSound(repo, `${at}, after the restart`), at);
+    s.expectDone(repo, expectSound(repo, `${at}, after the restart`, restarted.clock.now), at);
     const next = running(repo);
     await complete(repo, restarted, next, 0.7);
-    expectSound(repo, `${at}, after the next keep`);
+    expectSound(repo, `${at}, after the next keep`, restarted.clock.now);
     await complete(repo, restarted, running(repo), 0.99);
-    const state = expectSound(repo, `${at}, after the next discard`);
+    const state = expectSound(repo, `${at}, after the next discard`, restarted.clock.now);
     expect(state.meta.promotionPr, `${at}: the ledger names the promotion PR`).toBe(
       promotionPr(repo)?.number,
     );

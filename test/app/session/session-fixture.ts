@@ -122,7 +122,10 @@ export function completedEvent(run: FakeRun): RunCompleted {
   };
 }
 
-/** Completes experiment `exp`'s run with `value` and delivers the event; waits for the work. */
+/** How long a run takes in these tests: the config's budget. */
+export const RUN_MS = 5 * 60_000;
+
+/** Completes experiment `exp`'s run with `value` (it took RUN_MS) and delivers the event; waits for the work. */
 export async function finishRun(
   h: Harness,
   repo: FakeRepo,
@@ -131,6 +134,7 @@ export async function finishRun(
   session = "issue-7",
 ): Promise<FakeRun> {
   const run = repo.run(session, exp);
+  h.clock.now += RUN_MS;
   repo.complete(run, "success", artifactFiles(result(run, value)));
   await h.sessions.runCompleted(completedEvent(run));
   await h.sessions.idle();

@@ -13,12 +13,13 @@ describe("/autoopt status", () => {
     await finishRun(h, repo(), "exp-1", 1.0);
     const [comment, ...others] = [...repo().comments.values()];
     expect(others).toEqual([]);
-    expect(comment?.body).toContain("Updated 2026-03-01 10:00 UTC");
+    // The baseline ran for 5 minutes.
+    expect(comment?.body).toContain("Updated 2026-03-01 10:05 UTC");
     h.clock.now += 12 * 60_000;
     const asked = repo().seen.length;
     expect(await h.sessions.status(AT)).toMatch(/^Session `issue-7` is running/);
     await h.sessions.idle();
-    expect(comment?.body).toContain("Updated 2026-03-01 10:12 UTC");
+    expect(comment?.body).toContain("Updated 2026-03-01 10:17 UTC");
     expect(repo().comments.size).toBe(1);
     const lookup = [
       "GET /repos/{owner}/{repo}/git/matching-refs/{ref}",
