@@ -4,8 +4,13 @@ import { filesHash, historyOf, outcomeOfError, ProposalScope } from "../../engin
 import { gateProposal, leakProblem } from "../../engine/proposal-gate.ts";
 import type { NoProposal } from "../../engine/proposing.ts";
 import type { Forge } from "../../forge/forge.ts";
-import type { Proposal, ProposalContext, Proposer } from "../../proposer/index.ts";
-import type { OpenTools } from "./proposal-tools.ts";
+import type { Proposal, ProposalContext, Proposer, ToolBox } from "../../proposer/index.ts";
+
+/** The archive tools for one proposal; closing them stops the index's query process. */
+export interface OpenTools {
+  box: ToolBox;
+  close(): void;
+}
 
 interface HeadFiles {
   head: string;

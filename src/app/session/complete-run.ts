@@ -1,5 +1,6 @@
 import { experiment } from "../../core/index.ts";
 import { artifactKeeper } from "./archive-writes.ts";
+import { dispatchedNote, runningExperiments } from "./dispatch-launcher.ts";
 import { findRun, ranOtherWorkflow } from "./dispatch-run.ts";
 import { type CompletedRun, runSummary } from "./run-summary.ts";
 import type { SessionContext } from "./session-context.ts";
@@ -34,7 +35,7 @@ export async function completeRun(ctx: SessionContext, n: number, run: FinishedR
       `ignoring ${what}: it ran ${run.workflowPath}, not ${ctx.config.runner.workflow}`,
     );
   // Dispatched without run details (HTTP 204), or recorded by a process that stopped before writing it.
-  if (!x.dispatch) ctx.defer(ctx.launcher.dispatched(n, run.runId, run.htmlUrl));
+  if (!x.dispatch) ctx.defer(dispatchedNote(ctx, n, run.runId, run.htmlUrl));
   const target = { experiment: experimentId(n), sha: x.sha };
   const summary = await runSummary(ctx, target, run, artifactKeeper(ctx, n));
   ctx.archive?.markHandled(n);
@@ -47,7 +48,7 @@ export async function completeRun(ctx: SessionContext, n: number, run: FinishedR
  * branch).
  */
 export async function reconcileRuns(ctx: SessionContext): Promise<void> {
-  for (const id of ctx.launcher.inFlight(ctx.state)) {
+  for (const id of runningExperiments(ctx.state)) {
     let runId = experiment(ctx.state, id)?.dispatch?.runId;
     if (runId === undefined) {
       const found = await findRun(ctx, id);
@@ -55,7 +56,7 @@ export async function reconcileRuns(ctx: SessionContext): Promise<void> {
         await relaunch(ctx, id);
         continue;
       }
-      ctx.defer(ctx.launcher.dispatched(id, found.id, found.html_url));
+      ctx.defer(dispatchedNote(ctx, id, found.id, found.html_url));
       runId = found.id;
     }
     const run = await ctx.api.run(runId);

@@ -20,7 +20,7 @@ export class DispatchLauncher implements RunLauncher {
   }
 
   inFlight(state: SessionState): ReadonlySet<number> {
-    return new Set(state.experiments.filter((e) => e?.phase === "running").map((e) => e.id));
+    return runningExperiments(state);
   }
 
   async launch(n: number, state: SessionState): Promise<Launch> {
@@ -41,10 +41,10 @@ export class DispatchLauncher implements RunLauncher {
         );
         return { type: "refused", ...dispatch.failure };
       case "started":
-        return { type: "started", note: this.dispatched(n, dispatch.runId, dispatch.url) };
+        return { type: "started", note: dispatchedNote(ctx, n, dispatch.runId, dispatch.url) };
       case "sent": {
         const run = await findRun(ctx, n);
-        if (run) return { type: "started", note: this.dispatched(n, run.id, run.html_url) };
+        if (run) return { type: "started", note: dispatchedNote(ctx, n, run.id, run.html_url) };
         ctx.log.info(
           `${ctx.session}: ${experimentId(n)} dispatched; its run is matched by run-name when it completes`,
         );
@@ -52,17 +52,24 @@ export class DispatchLauncher implements RunLauncher {
       }
     }
   }
+}
 
-  /** Which run executes experiment `n` (written with the session's next ledger write). */
-  dispatched(n: number, runId: number, url: string) {
-    const { ctx } = this;
-    return {
-      type: "dispatched" as const,
-      at: ctx.now(),
-      experiment: n,
-      run_id: runId,
-      run_url: url,
-      api_requests: ctx.apiRequests,
-    };
-  }
+/**
+ * Experiments whose run is under way on GitHub: every one the ledger shows running (one whose
+ * dispatch was lost to a crash is dispatched again by the reconcile at start-up).
+ */
+export function runningExperiments(state: SessionState): ReadonlySet<number> {
+  return new Set(state.experiments.filter((e) => e?.phase === "running").map((e) => e.id));
+}
+
+/** Which run executes experiment `n` (written with the session's next ledger write). */
+export function dispatchedNote(ctx: SessionContext, n: number, runId: number, url: string) {
+  return {
+    type: "dispatched" as const,
+    at: ctx.now(),
+    experiment: n,
+    run_id: runId,
+    run_url: url,
+    api_requests: ctx.apiRequests,
+  };
 }

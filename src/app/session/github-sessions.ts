@@ -28,6 +28,7 @@ import {
   sessionOfRatchet,
   sessionsOfIssue,
 } from "./session-names.ts";
+import { APP_PARTS } from "./session-parts.ts";
 import { SessionQueue } from "./session-queue.ts";
 import * as reply from "./session-replies.ts";
 import { pullUrl, refreshPromotion, statusUrl, updateStatus } from "./session-report.ts";
@@ -265,6 +266,7 @@ export class GitHubSessions implements SessionService {
     const octokit = await this.o.octokitFor(at.installationId);
     const { proposerFor, clock, log, server } = this.o;
     return new SessionContext({
+      parts: APP_PARTS,
       octokit,
       owner: at.owner,
       repo: at.repo,

@@ -1,18 +1,12 @@
 import type { SessionState } from "../../core/index.ts";
-import type { ToolBox } from "../../proposer/index.ts";
 import type { SessionArchive } from "../archive/session-archive.ts";
+import type { OpenTools } from "./app-proposing.ts";
 import { fetchArtifact } from "./run-summary.ts";
 import type { SessionContext } from "./session-context.ts";
 import { experimentId } from "./session-names.ts";
 
 /** Finished runs whose artifacts are fetched again when the cache lacks them (after a restart). */
 const RESTORED_RUNS = 10;
-
-/** The archive tools for one proposal; closing them stops the index's query process. */
-export interface OpenTools {
-  box: ToolBox;
-  close(): void;
-}
 
 /**
  * The archive tools over a session's cache, brought up to date with `state`: what a restart lost

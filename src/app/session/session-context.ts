@@ -7,27 +7,42 @@ import {
   settingsFromConfig,
 } from "../../core/index.ts";
 import { Driver } from "../../engine/driver.ts";
+import type { ProposalMaker, RunLauncher } from "../../engine/ports.ts";
 import { TaskFactsReader } from "../../engine/task-facts.ts";
 import { GitHubForge, LedgerBranch } from "../../forge/github/index.ts";
 import type { Proposer } from "../../proposer/index.ts";
 import type { ArchiveCache } from "../archive/archive-cache.ts";
 import type { SessionArchive } from "../archive/session-archive.ts";
 import { GITHUB_COM, type GitHubServer } from "../github-server.ts";
-import { AppProposals } from "./app-proposals.ts";
-import { AppProposing } from "./app-proposing.ts";
-import { DispatchLauncher } from "./dispatch-launcher.ts";
+import { AppProposing, type OpenTools } from "./app-proposing.ts";
 import { recordedConfig } from "./effective-config.ts";
-import { openProposalTools } from "./proposal-tools.ts";
 import { ReportMemory } from "./report-memory.ts";
+import { RequestCount } from "./request-count.ts";
 import { SessionApi } from "./session-api.ts";
 import type { SessionClient } from "./session-client.ts";
-import { apiRequests, renderLedgerFiles } from "./session-json.ts";
+import { renderLedgerFiles } from "./session-json.ts";
 
 /** Where sessions say what they did; Probot's `app.log` fits. */
 export interface SessionLog {
   info(message: string): void;
   warn(message: string): void;
   error(message: string): void;
+}
+
+/**
+ * What a session's driver is given besides its ledger and forge, made for each context (see
+ * APP_PARTS): passed in, so that this module imports none of the modules that act on a context.
+ */
+export interface SessionParts {
+  launcher: (ctx: SessionContext) => RunLauncher;
+  proposals: (ctx: SessionContext) => ProposalMaker;
+  /** The LLM proposer's archive tools for one proposal. */
+  tools: (
+    ctx: SessionContext,
+    archive: SessionArchive,
+    state: SessionState,
+    files: ReadonlyMap<string, string>,
+  ) => Promise<OpenTools | undefined>;
 }
 
 export interface SessionContextOptions {
@@ -42,6 +57,7 @@ export interface SessionContextOptions {
   archive?: ArchiveCache;
   /** The server its links point at; github.com without. */
   server?: GitHubServer;
+  parts: SessionParts;
 }
 
 /**
@@ -60,7 +76,6 @@ export class SessionContext {
   readonly log: SessionLog;
   readonly server: GitHubServer;
   readonly driver: Driver;
-  readonly launcher: DispatchLauncher;
   /** What the reports remember between jobs. */
   readonly reports = new ReportMemory();
   /** Events written or noted by this process so far: a job that changed none has nothing to report. */
@@ -71,8 +86,8 @@ export class SessionContext {
   private forgotten = false;
   private readonly ledger: LedgerBranch;
   private readonly proposerFor: (config: Config) => Proposer;
-  private made = 0;
-  private recordedBefore: number | undefined;
+  private readonly tools: SessionParts["tools"];
+  private readonly requests = new RequestCount();
   private afterFlush: (() => Promise<void>)[] = [];
   private loaded:
     | { key: string; config: Config; proposing: AppProposing; archive?: SessionArchive }
@@ -84,9 +99,8 @@ export class SessionContext {
     this.clock = o.clock;
     this.log = o.log;
     this.proposerFor = o.proposerFor;
-    const onRequest = () => {
-      this.made++;
-    };
+    this.tools = o.parts.tools;
+    const onRequest = () => this.requests.add();
     const common = { octokit: o.octokit, owner: o.owner, repo: o.repo, onRequest };
     this.forge = new GitHubForge({ ...common, session: o.session });
     this.ledger = new LedgerBranch({ ...common, session: o.session });
@@ -97,7 +111,6 @@ export class SessionContext {
     this.server = o.server ?? GITHUB_COM;
     this.cache = o.archive?.session(o.owner, o.repo, o.session);
     const ledger = this.ledger;
-    this.launcher = new DispatchLauncher(this);
     this.driver = new Driver({
       session: o.session,
       settings: (state) => settingsFromConfig(this.configOf(state)),
@@ -106,8 +119,8 @@ export class SessionContext {
         append: (events) => ledger.appendIfUnchanged(events, renderLedgerFiles),
       },
       forge: this.forge,
-      launcher: this.launcher,
-      proposals: new AppProposals(this),
+      launcher: o.parts.launcher(this),
+      proposals: o.parts.proposals(this),
       clock: o.clock,
       signal: new AbortController().signal,
       proposeInline: true,
@@ -171,13 +184,13 @@ export class SessionContext {
 
   /** API requests made for this session: those the ledger recorded, plus this process's since. */
   get apiRequests(): number {
-    return (this.recordedBefore ?? 0) + this.made;
+    return this.requests.total;
   }
 
   /** For a session this process starts: nothing was counted for it before. */
   beginNew(): void {
     if (this.exists) throw new Error(`session ${this.session} exists already`);
-    this.recordedBefore = 0;
+    this.requests.startedHere();
   }
 
   /**
@@ -193,7 +206,7 @@ export class SessionContext {
     if (this.fromCache) return;
     const state = await this.driver.reload();
     this.forgotten = false;
-    this.recordedBefore ??= apiRequests(state) ?? 0;
+    this.requests.recorded(state);
   }
 
   /** The state on the ledger branch now, without touching this context's (for quick replies). */
@@ -260,7 +273,7 @@ export class SessionContext {
       settings: settingsFromConfig(config),
       ...(archive
         ? {
-            toolsFor: (state, files) => openProposalTools(this, archive, state, files),
+            toolsFor: (state, files) => this.tools(this, archive, state, files),
             cachedDiff: (n) => archive.readDiff(n),
             ...(config.mode === "harness" ? { taskFacts: () => facts.read() } : {}),
           }
