@@ -18,17 +18,17 @@ afterEach(() => {
   expect(pending, "every scripted model reply must be used").toEqual([]);
 });
 
-/** Three worse candidates (the ratchet never moves), each answered after MODEL_MS; when each request came. */
-function slowModel(): number[] {
+/** Worse candidates (the ratchet never moves), each answered after `delay` ms; when each request came. */
+function slowModel(delay = MODEL_MS, xs = [0, -1, -2]): number[] {
   const asked: number[] = [];
-  for (const x of [0, -1, -2]) {
+  for (const x of xs) {
     const edit = { path: "train.py", search: "X = 1", replace: `X = ${x}` };
     nock(API)
       .post("/v1/chat/completions", () => {
         asked.push(Date.now());
         return true;
       })
-      .delay(MODEL_MS)
+      .delay(delay)
       .reply(
         200,
         completion({
@@ -41,7 +41,11 @@ function slowModel(): number[] {
   return asked;
 }
 
-async function session(ahead: string): Promise<{ asked: number[]; events: LedgerEvent[] }> {
+async function session(
+  ahead: string,
+  asked = slowModel(),
+  stop = /max_experiments \(3\)/,
+): Promise<{ asked: number[]; events: LedgerEvent[] }> {
   const dir = tempRepo({
     "train.py": quadraticTrainPy(RUN_S),
     "program.md": "Lower the score.\n",
@@ -49,10 +53,9 @@ async function session(ahead: string): Promise<{ asked: number[]; events: Ledger
       `proposer: { kind: llm, model: gpt-4.1-mini }\nsession: { max_experiments: 3${ahead} }`,
     ),
   });
-  const asked = slowModel();
   const env = { ...process.env, OPENAI_API_KEY: "sk-test" };
   const { reason } = await runSession(dir, "a", { env });
-  expect(reason).toMatch(/max_experiments \(3\)/);
+  expect(reason).toMatch(stop);
   const { events } = await new LedgerFile(`${dir}/.autoopt/a/ledger.jsonl`).load();
   return { asked, events };
 }
@@ -81,5 +84,20 @@ describe("proposals made ahead", () => {
     expect(asked[0]).toBeGreaterThanOrEqual(finishedAt(events, 1));
     expect(asked[1]).toBeGreaterThanOrEqual(finishedAt(events, 2));
     expect(asked[2]).toBeGreaterThanOrEqual(finishedAt(events, 3));
+  }, 30_000);
+
+  it("that never ran are dropped when the session stops, their tokens recorded", async () => {
+    // exp-3's proposal is made (at once) while exp-2 runs; exp-2's discard ends the session.
+    const asked = slowModel(0, [0, -1]);
+    const { events } = await session(", propose_ahead: 1, plateau: 1", asked, /plateau/);
+    expect(asked).toHaveLength(2);
+    expect(events.filter((e) => e.type === "proposed")).toHaveLength(2);
+    const dropped = events.filter((e) => e.type === "proposal_failed");
+    expect(dropped).toEqual([
+      expect.objectContaining({
+        reason: "made ahead and never run: the session ended first",
+        tokens: expect.objectContaining({ total: 1280 }),
+      }),
+    ]);
   }, 30_000);
 });
