@@ -13,7 +13,7 @@ import {
   type Settings,
 } from "../core/index.ts";
 import type { Forge } from "../forge/forge.ts";
-import { applyVerdict, ratchetMovedOutside } from "./branch-effects.ts";
+import { applyMoves, hasBranch, ratchetMovedOutside, verdictMoves } from "./branch-effects.ts";
 import { Draft, type MadeProposal } from "./draft.ts";
 import type { EngineEvent } from "./engine-event.ts";
 import { Mutex } from "./mutex.ts";
@@ -67,8 +67,8 @@ export interface DriverOptions {
 /**
  * The one driver of a session, for both forges. Every change of state is a step: it plans on a
  * draft of the state (asks the core, judges runs, starts experiments), writes the draft's events
- * with one compare-and-swap, and only then carries out their effects through the forge and the
- * run launcher. A step that lost the swap to another writer (an App replica, a redelivery) is
+ * with one compare-and-swap together with its ref moves (on GitHub in the same atomic request),
+ * and only then carries out its effects through the run launcher. A step that lost the swap to another writer (an App replica, a redelivery) is
  * planned again on the state that won, so a stale decision is never recorded. Every gate a
  * candidate passes (edit scope, locked files, leakage, precheck) is in the proposal maker and the
  * runner this driver is given; there is no other way for a forge to start a run.
@@ -217,11 +217,13 @@ export class Driver {
 
   private async stepNow(plan: (d: Draft) => Promise<void> | void): Promise<void> {
     for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
-      const draft = new Draft(this.current);
+      const before = this.current;
+      const draft = new Draft(before);
       await plan(draft);
-      if (draft.events.length > 0 || this.notes.some((n) => n.due)) {
+      const { moves } = draft;
+      if (draft.events.length > 0 || moves.length > 0 || this.notes.some((n) => n.due)) {
         const written = [...this.notes.map((n) => n.event), ...draft.events];
-        if (!(await this.o.store.append(written))) {
+        if (!(await this.o.store.append(written, moves))) {
           this.pool.add(...draft.proposals);
           await this.reloadNow();
           continue;
@@ -229,6 +231,7 @@ export class Driver {
         this.notes = [];
         this.current = draft.state;
         await this.o.onWritten?.(written, this.current);
+        if (!this.o.store.movesRefs) await applyMoves(this.o.forge, before, moves);
       }
       for (const effect of draft.effects) await effect();
       const refused = this.refused;
@@ -305,15 +308,13 @@ export class Driver {
     }
   }
 
-  /** Records experiment `n` (its branch set once written when it has a commit of its own), then launches it. */
+  /** Records experiment `n` (its branch set with the write when it has a commit of its own), then launches it. */
   private begin(d: Draft, p: Proposal, branch?: string): void {
     const n = d.state.experiments.length + 1;
     d.record({ type: "proposed", at: this.now(), experiment: n, ...p });
     d.starting.add(n);
-    d.after(async () => {
-      if (branch !== undefined) await this.o.forge.setExperimentBranch(n, branch);
-      await this.launch(n);
-    });
+    if (branch !== undefined) d.move({ type: "experiment", experiment: n, sha: branch });
+    d.after(() => this.launch(n));
   }
 
   private async launch(n: number): Promise<void> {
@@ -342,7 +343,7 @@ export class Driver {
       onto,
       message,
     });
-    d.after(() => this.o.forge.dropExperiment(of));
+    if (hasBranch(original)) d.move({ type: "drop", experiment: of });
     if (typeof sha !== "string") {
       const reason = sha.conflict.split("\n")[0] ?? "conflict";
       d.record({ type: "rebase_failed", at: this.now(), experiment: of, reason });
@@ -483,7 +484,7 @@ export class Driver {
     });
   }
 
-  /** Records what experiment `n`'s run came to; the branches follow once it is written. */
+  /** Records what experiment `n`'s run came to; its branches move with the write. */
   private async conclude(d: Draft, n: number, run: RunSummary): Promise<void> {
     const phase = experiment(d.state, n)?.phase;
     // A run already judged (a redelivery, another replica) changes nothing.
@@ -491,12 +492,13 @@ export class Driver {
     // The run has ended: it may have moved its branch or made commits; none of that may count.
     await this.o.verify?.(d.state, n);
     const decision = decide(d.state, n, run, this.o.settings(d.state));
-    if (decision.outcome === "keep") await this.ratchetWhereRecorded(d.state, decision.target);
+    // A store that moves refs with its write checks the ratchet there, atomically.
+    if (decision.outcome === "keep" && !this.o.store.movesRefs)
+      await this.ratchetWhereRecorded(d.state, decision.target);
     const before = d.state;
     d.record({ type: "finished", at: this.now(), experiment: n, run, decision });
-    const after = d.state;
+    d.move(...verdictMoves(before, d.state, decision));
     d.after(async () => {
-      await applyVerdict(this.o.forge, before, after, decision);
       this.emit({ type: "experiment-finished", experiment: n, decision, run });
     });
   }
@@ -504,7 +506,7 @@ export class Driver {
   /**
    * A keep is recorded only while the ratchet is where the ledger has it (or already at the
    * kept commit: its move was carried out before a crash): one moved by hand keeps nothing, loses
-   * nothing, and says how to go on.
+   * nothing, and says how to go on. A store that moves refs with its write checks this itself.
    */
   private async ratchetWhereRecorded(state: SessionState, target: number): Promise<void> {
     const head = await this.o.forge.ratchetHead();

@@ -1,4 +1,5 @@
 import type { LedgerEvent, SessionState } from "../core/index.ts";
+import type { RefMove } from "../forge/ref-moves.ts";
 import type { Made, NoProposal, Outcome } from "./proposing.ts";
 
 /**
@@ -9,8 +10,17 @@ import type { Made, NoProposal, Outcome } from "./proposing.ts";
 export interface LedgerStore {
   /** Every event the store holds now. */
   load(): Promise<LedgerEvent[]>;
-  /** Appends the events right after the last ones loaded or written; false (nothing written) when another writer appended since. */
-  append(events: readonly LedgerEvent[]): Promise<boolean>;
+  /**
+   * Appends the events right after the last ones loaded or written; false (nothing written,
+   * nothing moved) when another writer appended since. A store that `movesRefs` makes the step's
+   * ref moves in the same atomic write, and throws when the ratchet is not at a move's `from`.
+   */
+  append(events: readonly LedgerEvent[], moves: readonly RefMove[]): Promise<boolean>;
+  /**
+   * True when `append` makes the ref moves with the events (GitHub: one atomic request); without,
+   * the driver makes them through the forge once the events are written (locally).
+   */
+  readonly movesRefs?: boolean;
 }
 
 /** What starting a run came to. */

@@ -6,9 +6,13 @@ import type {
   GitRefData,
   GitTreeData,
   NewTreeEntry,
+  RefUpdate,
 } from "./github-client.ts";
 
-/** One REST call, as reported to `onRequest`: e.g. `{ method: "PATCH", route: "git/refs/heads/…" }`. */
+/**
+ * One API call, as reported to `onRequest`: e.g. `{ method: "PATCH", route: "git/refs/heads/…" }`;
+ * a GraphQL mutation is `{ method: "POST", route: "graphql" }`.
+ */
 export interface GitHubRequest {
   method: "GET" | "POST" | "PATCH" | "DELETE";
   route: string;
@@ -34,6 +38,8 @@ export class GitHubApi {
   requests = 0;
   private readonly octokit: GitHubClient;
   private readonly onRequest: ((request: GitHubRequest) => void) | undefined;
+  /** The repository's GraphQL node id, read once. */
+  private nodeId: string | undefined;
 
   constructor(options: GitHubApiOptions) {
     this.octokit = options.octokit;
@@ -71,6 +77,30 @@ export class GitHubApi {
     await this.call("DELETE", `git/refs/${ref}`, (o) =>
       this.octokit.rest.git.deleteRef({ ...o, ref }),
     );
+  }
+
+  /** The repository's GraphQL node id (`GET /repos/{owner}/{repo}`, read once by this client). */
+  async repositoryId(): Promise<string> {
+    if (this.nodeId !== undefined) return this.nodeId;
+    const { data } = await this.call("GET", "", (o) => this.octokit.rest.repos.get(o));
+    this.nodeId = data.node_id;
+    return data.node_id;
+  }
+
+  /**
+   * GraphQL's `updateRefs`: every update made, or none (GitHub checks each `beforeOid` and
+   * fast-forward first). One request, counted as the REST calls are. Throws whatever GitHub
+   * answered, as {@link GitHubApiError}; what a refusal means is for the caller to find out.
+   */
+  async updateRefs(updates: readonly RefUpdate[]): Promise<void> {
+    const repositoryId = await this.repositoryId();
+    this.requests++;
+    this.onRequest?.({ method: "POST", route: "graphql" });
+    try {
+      await this.octokit.graphql(UPDATE_REFS, { repositoryId, refUpdates: updates });
+    } catch (error) {
+      throw new GitHubApiError(`POST /graphql (updateRefs on ${this.owner}/${this.repo})`, error);
+    }
   }
 
   /** Refs whose name starts with `prefix` (e.g. `heads/autoopt/s/frontier/`), up to 100. */
@@ -168,7 +198,14 @@ export class GitHubApi {
     try {
       return await send({ owner: this.owner, repo: this.repo });
     } catch (error) {
-      throw new GitHubApiError(`${method} /repos/${this.owner}/${this.repo}/${route}`, error);
+      const path = route === "" ? "" : `/${route}`;
+      throw new GitHubApiError(`${method} /repos/${this.owner}/${this.repo}${path}`, error);
     }
   }
 }
+
+const UPDATE_REFS = `mutation UpdateRefs($repositoryId: ID!, $refUpdates: [RefUpdate!]!) {
+  updateRefs(input: { repositoryId: $repositoryId, refUpdates: $refUpdates }) {
+    clientMutationId
+  }
+}`;

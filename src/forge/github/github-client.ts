@@ -19,12 +19,15 @@ export interface GitHubClient {
       createCommit: Call<{ message: string; tree: string; parents?: string[] }, { sha: string }>;
     };
     repos: {
+      get: Call<Record<never, never>, { node_id: string }>;
       compareCommitsWithBasehead: Call<
         { basehead: string; per_page?: number; mediaType?: { format?: string } },
         ComparisonData | string
       >;
     };
   };
+  /** `POST /graphql`: Octokit resolves with `data`, and throws when GitHub answers with `errors`. */
+  graphql(query: string, variables?: Record<string, unknown>): Promise<unknown>;
 }
 
 type Call<P, D> = (params: { owner: string; repo: string } & P) => Promise<{ data: D }>;
@@ -79,3 +82,11 @@ export type TreeMode = "100644" | "100755" | "040000" | "160000" | "120000";
 export type NewTreeEntry =
   | { path: string; mode: TreeMode; type: "blob" | "tree" | "commit"; sha: string | null }
   | { path: string; mode: TreeMode; type: "blob"; content: string };
+
+/** An entry of GraphQL's `updateRefs` input (`RefUpdate`): full ref names, 40-hex object ids. */
+export interface RefUpdate {
+  name: string;
+  afterOid: string;
+  beforeOid?: string;
+  force?: boolean;
+}

@@ -31,7 +31,7 @@ export class GitHubForge implements Forge {
   private readonly trees: TreeReader;
   /**
    * The ratchet as `ratchetHead` last read it, taken by the next `advanceRatchet` instead of a
-   * read of its own (the driver reads it right before deciding a keep); `force: false` on the
+   * read of its own (a resume reads it right before mending it); `force: false` on the
    * update still refuses anything but a fast-forward.
    */
   private lastRead: string | undefined;
@@ -169,7 +169,7 @@ export class GitHubForge implements Forge {
    * descends from wherever it is now; `force: false` then guards the window until the PATCH.
    */
   async advanceRatchet(from: string, to: string): Promise<boolean> {
-    // The driver read the ratchet just before deciding this keep: that read is the check, once.
+    // The caller read the ratchet just before deciding to move it: that read is the check, once.
     const read = this.lastRead ?? (await this.readRatchet());
     this.lastRead = undefined;
     if (read !== from) return false;

@@ -1,9 +1,10 @@
 import type { LedgerEvent } from "../../core/index.ts";
+import { type RefMove, ratchetMovedOutside } from "../ref-moves.ts";
 import { GitHubApi, type GitHubRequest } from "./github-api.ts";
-import { GitHubApiError } from "./github-api-error.ts";
-import type { GitHubClient, NewTreeEntry } from "./github-client.ts";
+import type { GitHubClient, NewTreeEntry, RefUpdate } from "./github-client.ts";
 import { ledgerText, parseLedger } from "./ledger-lines.ts";
-import { sessionRefs } from "./session-refs.ts";
+import { NO_OBJECT, refUpdates } from "./ref-updates.ts";
+import { type SessionRefs, sessionRefs } from "./session-refs.ts";
 import { TreeReader } from "./tree-reader.ts";
 
 export interface LedgerBranchOptions {
@@ -29,19 +30,24 @@ export const LEDGER_FILES = {
 /**
  * A session's durable state in git, on the orphan branch `autoopt/<session>/ledger`: the JSONL
  * ledger, results.tsv and session.json. Each append is one commit whose parent is the head it
- * read, published with a fast-forward-only ref update, so concurrent writers (App replicas,
- * redelivered webhooks) serialize through GitHub: a write on a head that moved is refused, and
- * its writer reloads and decides again.
+ * read, published with GraphQL's atomic `updateRefs` checked against that head, together with the
+ * step's other ref moves (the ratchet checked against where the ledger has it), so concurrent
+ * writers (App replicas, redelivered webhooks) serialize through GitHub: a write on a head that
+ * moved is refused, nothing moves, and its writer reloads and decides again.
  */
 export class LedgerBranch {
   readonly ref: string;
+  private readonly session: string;
+  private readonly refs: SessionRefs;
   private readonly api: GitHubApi;
   private readonly trees: TreeReader;
   /** The head last read or written, its events, and its tree when this process wrote it. */
   private last: { head: string; events: LedgerEvent[]; tree?: string } | undefined;
 
   constructor(options: LedgerBranchOptions) {
-    this.ref = sessionRefs(options.session).ledger;
+    this.session = options.session;
+    this.refs = sessionRefs(options.session);
+    this.ref = this.refs.ledger;
     this.api = new GitHubApi(options);
     this.trees = new TreeReader(this.api);
   }
@@ -59,13 +65,16 @@ export class LedgerBranch {
   }
 
   /**
-   * Appends the events on top of the head last read or written, and nothing else: false when
-   * another writer moved the branch since (nothing written; the caller reloads and decides
-   * again). The driver's store: a decision made on a stale state is never written.
+   * Appends the events on top of the head last read or written and makes `moves` in the same
+   * atomic request: false when another writer moved the branch since (nothing written, nothing
+   * moved; the caller reloads and decides again). Throws when the ratchet is not where a move
+   * says it was (moved by hand). The driver's store: a decision made on a stale state is never
+   * written, and a keep only while the ratchet is where the ledger has it.
    */
   async appendIfUnchanged(
     events: readonly LedgerEvent[],
     render: (all: LedgerEvent[]) => LedgerRender,
+    moves: readonly RefMove[] = [],
   ): Promise<boolean> {
     // The head this process last read or wrote: the caller decided on its events.
     const head = this.last?.head;
@@ -77,16 +86,61 @@ export class LedgerBranch {
       tree,
       head === undefined ? [] : [head],
     );
-    try {
-      if (head === undefined) await this.api.createRef(this.ref, commit);
-      else await this.api.updateRef(this.ref, commit, false);
-    } catch (error) {
-      const raced = head === undefined ? /already exists/i : /fast.?forward/i;
-      if (error instanceof GitHubApiError && error.is(422, raced)) return false;
-      throw error;
-    }
+    const ledger = { name: `refs/${this.ref}`, beforeOid: head ?? NO_OBJECT, afterOid: commit };
+    if (!(await this.publish(ledger, refUpdates(this.refs, moves)))) return false;
     this.last = { head: commit, events: all, tree };
     return true;
+  }
+
+  /**
+   * One `updateRefs` of the ledger and the moves. What GitHub says when it refuses is not a
+   * contract, so after any error the refs are read back: the ledger at the new commit (the answer
+   * was lost, the write made), elsewhere than its head (another writer: false), the ratchet not
+   * where the move starts (moved by hand: thrown). Moves found made already (a branch deleted
+   * before, the ratchet at its target) are left out and the rest tried again; any other refusal
+   * is thrown with GitHub's answer as the cause.
+   */
+  private async publish(
+    ledger: Required<Omit<RefUpdate, "force">>,
+    moves: RefUpdate[],
+  ): Promise<boolean> {
+    let pending = moves;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.api.updateRefs([ledger, ...pending]);
+        return true;
+      } catch (error) {
+        const now = (await this.api.getRef(this.ref)) ?? NO_OBJECT;
+        if (now === ledger.afterOid) return true;
+        if (now !== ledger.beforeOid) return false;
+        const left = await this.notMadeYet(pending, error);
+        if (left.length === pending.length || attempt >= 3) {
+          throw new Error(
+            `GitHub refused to write the ledger of session ${this.session} with its ref moves (${pending.map((u) => u.name).join(", ") || "none"}): ${error instanceof Error ? error.message : String(error)}`,
+            { cause: error },
+          );
+        }
+        pending = left;
+      }
+    }
+  }
+
+  /** The updates whose refs are not where they would put them; throws when the ratchet is not where its move starts. */
+  private async notMadeYet(updates: readonly RefUpdate[], error: unknown): Promise<RefUpdate[]> {
+    const left: RefUpdate[] = [];
+    for (const update of updates) {
+      // A forced set checks nothing that could refuse it.
+      if (update.beforeOid === undefined && update.afterOid !== NO_OBJECT) {
+        left.push(update);
+        continue;
+      }
+      const at = await this.api.getRef(update.name.replace(/^refs\//, ""));
+      if ((at ?? NO_OBJECT) === update.afterOid) continue;
+      if (update.name === `refs/${this.refs.ratchet}` && update.beforeOid !== at)
+        throw ratchetMovedOutside(this.session, at, update.beforeOid ?? NO_OBJECT, error);
+      left.push(update);
+    }
+    return left;
   }
 
   /** This process has read or written the branch: `known` is a prefix of what it holds. */

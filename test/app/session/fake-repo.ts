@@ -32,6 +32,10 @@ export interface Seen {
  */
 export class FakeRepo {
   readonly refs = new Map<string, string>();
+  /** The repository's GraphQL node id, as `GET /repos/{owner}/{repo}` gives it. */
+  readonly nodeId = "R_kgDOautoopt";
+  /** The ref names of each `updateRefs` GitHub made, in order. */
+  readonly refUpdates: string[][] = [];
   readonly blobs = new Map<string, string>();
   readonly trees = new Map<string, Map<string, Entry>>();
   readonly commits = new Map<string, { tree: string; parents: string[]; message: string }>();

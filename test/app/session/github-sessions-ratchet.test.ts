@@ -70,14 +70,44 @@ describe("the ratchet on GitHub", () => {
     await finishRun(h, repo(), "exp-1", 1.0);
     const elsewhere = repo().commitFiles({ "notes.md": "by hand\n" }, head);
     repo().refs.set("heads/autoopt/issue-7/ratchet", elsewhere);
+    const ledger = repo().refs.get("heads/autoopt/issue-7/ledger");
     const run = await finishRun(h, repo(), "exp-2", 0.9);
     expect(finished()).toHaveLength(1);
+    // Nothing of the step was written: not the ledger, not the ratchet, not the next branch.
+    expect(repo().refs.get("heads/autoopt/issue-7/ledger")).toBe(ledger);
+    expect(repo().refs.get("heads/autoopt/issue-7/ratchet")).toBe(elsewhere);
+    expect(repo().refs.has("heads/autoopt/issue-7/exp-3")).toBe(false);
     const comments = [...repo().comments.values()].map((c) => c.body);
     expect(comments.at(-1)).toContain("was moved outside autoopt");
     repo().refs.set("heads/autoopt/issue-7/ratchet", head);
     await h.sessions.runCompleted(completedEvent(run));
     await h.sessions.idle();
     expect(finished()[1]?.decision.outcome).toBe("keep");
+  });
+
+  it("writes a keep's ledger, its ratchet move and the next experiment's branch in one request", async () => {
+    seed(repo());
+    const h = harness();
+    await h.sessions.start(AT, config(), { name: "start" });
+    await h.sessions.idle();
+    await finishRun(h, repo(), "exp-1", 1.0);
+    const candidate = repo().refs.get("heads/autoopt/issue-7/exp-2") ?? "";
+    const before = repo().seen.length;
+    await finishRun(h, repo(), "exp-2", 0.9);
+    expect(finished()[1]?.decision.outcome).toBe("keep");
+    const refCalls = repo()
+      .calls(before)
+      .filter((c) => c === "POST /graphql" || c.includes("/git/ref"));
+    expect(refCalls).toEqual(["POST /graphql"]);
+    expect(repo().refUpdates.at(-1)).toEqual([
+      "refs/heads/autoopt/issue-7/ledger",
+      "refs/heads/autoopt/issue-7/ratchet",
+      "refs/heads/autoopt/issue-7/exp-3",
+    ]);
+    expect(repo().refs.get("heads/autoopt/issue-7/ratchet")).toBe(candidate);
+    expect(repo().run("issue-7", "exp-3").inputs.candidate_sha).toBe(
+      repo().refs.get("heads/autoopt/issue-7/exp-3"),
+    );
   });
 
   it("records a keep whose ratchet move happened before the App stopped", async () => {

@@ -26,24 +26,31 @@ describe("API requests per experiment", () => {
     await finishRun(h, repo(), "exp-2", 1.1);
     const afterDiscard = repo().seen.length;
     await finishRun(h, repo(), "exp-3", 0.9);
-    // Start: 8 (the first ledger write creates its branch without a read), plus the lookup of
-    // the issue's sessions. Then each finished run, through the
-    // next proposal's dispatch and the status comment: more after a keep (ratchet, PR). The
-    // ledger is not read again (this process wrote it last), nor the commit it just made.
-    expect(apiCalls(0, afterStart)).toHaveLength(9);
-    expect(apiCalls(afterStart, afterBaseline)).toHaveLength(14);
-    expect(apiCalls(afterBaseline, afterDiscard)).toHaveLength(11);
-    expect(apiCalls(afterDiscard)).toHaveLength(13);
+    // Start: 9 (the first ledger write creates its branch without a read, after the one read of
+    // the repository's node id), plus the lookup of the issue's sessions. Then each finished run,
+    // through the next proposal's dispatch and the status comment: its ledger write, the next
+    // experiment's branch and the verdict's ref moves are one updateRefs; more after a keep (the
+    // PR). The ledger is not read again (this process wrote it last), nor the commit it just made,
+    // nor the ratchet before a keep (the write checks it).
+    expect(apiCalls(0, afterStart)).toHaveLength(10);
+    expect(apiCalls(afterStart, afterBaseline)).toHaveLength(13);
+    expect(apiCalls(afterBaseline, afterDiscard)).toHaveLength(9);
+    expect(apiCalls(afterDiscard)).toHaveLength(10);
+    const updates = (from: number, to: number) =>
+      apiCalls(from, to).filter((c) => c === "POST /graphql");
+    expect(updates(afterBaseline, afterDiscard)).toHaveLength(1);
+    expect(updates(afterDiscard, repo().seen.length)).toHaveLength(1);
+    expect(apiCalls(0).filter((c) => c.includes("/git/refs/"))).toEqual([]);
     const counted = await h.sessions.apiRequests(OWNER, REPO, "issue-7");
     expect(counted).toBe(apiCalls(0).length - 1);
     const dispatched = repo()
       .ledger("issue-7")
       .filter((e): e is Dispatched => e.type === "dispatched")
       .map((e) => e.api_requests);
-    expect(dispatched).toEqual([7, 21, 32]);
+    expect(dispatched).toEqual([8, 21, 30]);
     expect(repo().sessionJson("issue-7")).toMatchObject({
-      api_requests: 32,
-      api_requests_per_experiment: 10.7,
+      api_requests: 30,
+      api_requests_per_experiment: 10,
     });
   });
 });

@@ -31,7 +31,9 @@ describe("GitHubSessions.start", () => {
       "POST /repos/{owner}/{repo}/issues/{issue_number}/comments",
       "POST /repos/{owner}/{repo}/git/trees",
       "POST /repos/{owner}/{repo}/git/commits",
-      "POST /repos/{owner}/{repo}/git/refs",
+      // The repository's node id, read once, for the updateRefs that creates the ledger branch.
+      "GET /repos/{owner}/{repo}",
+      "POST /graphql",
       "POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches",
       "PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}",
     ]);

@@ -16,7 +16,7 @@ import {
   shortBlob,
   type TreeFile,
 } from "./github-shapes.ts";
-import { checkRequest, checkResponse, type Method, operation } from "./openapi.ts";
+import { checkRequest, checkResponse, example, type Method, operation } from "./openapi.ts";
 
 /** Octokit as the App will have it, quiet, against the mocked API. */
 export function octokit(): Octokit {
@@ -133,6 +133,50 @@ export class GitHubMock {
   createCommit(body: { message: string; tree: string; parents: string[] }, commit: string): this {
     const reply = { status: 201, body: gitCommit(commit, body.tree, body.parents, body.message) };
     return this.expect("post", "/repos/{owner}/{repo}/git/commits", {}, { body }, reply);
+  }
+
+  /** `GET /repos/{owner}/{repo}`, answering with the repository's GraphQL node id. */
+  getRepository(nodeId: string): this {
+    // The example predates has_discussions, which the schema requires.
+    const body = { ...example("full-repository"), node_id: nodeId, has_discussions: false };
+    return this.expect("get", "/repos/{owner}/{repo}", {}, {}, { status: 200, body });
+  }
+
+  /**
+   * `POST /graphql` with the updateRefs mutation and exactly these variables. GraphQL is not in
+   * the REST description: the answer is GraphQL's own shape, `{ data }` when made, or HTTP 200
+   * with `data.updateRefs: null` and an `errors` entry when refused (`refusal` is its message).
+   */
+  updateRefs(
+    repositoryId: string,
+    refUpdates: readonly { name: string; afterOid: string; beforeOid?: string; force?: boolean }[],
+    refusal?: string,
+  ): this {
+    const matches = (sent: unknown) =>
+      typeof sent === "object" &&
+      sent !== null &&
+      /^mutation[\s\S]*updateRefs\(input: \{ repositoryId: \$repositoryId, refUpdates: \$refUpdates \}\)/.test(
+        String(Reflect.get(sent, "query")),
+      ) &&
+      isDeepStrictEqual(Reflect.get(sent, "variables"), { repositoryId, refUpdates });
+    const body =
+      refusal === undefined
+        ? { data: { updateRefs: { clientMutationId: null } } }
+        : {
+            data: { updateRefs: null },
+            errors: [
+              {
+                type: "UNPROCESSABLE",
+                path: ["updateRefs"],
+                locations: [{ line: 2, column: 3 }],
+                message: refusal,
+              },
+            ],
+          };
+    this.scope
+      .post("/graphql", matches)
+      .reply(200, body, { "content-type": "application/json; charset=utf-8" });
+    return this;
   }
 
   compare(base: string, head: string, status: string, files: ChangedFile[]): this {

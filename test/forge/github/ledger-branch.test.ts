@@ -6,7 +6,8 @@ import {
   type LedgerRender,
   sessionRefs,
 } from "../../../src/forge/github/index.ts";
-import { GitHubMock, octokit, rejected, useNock } from "./github-mock.ts";
+import type { RefMove } from "../../../src/forge/ref-moves.ts";
+import { GitHubMock, octokit, useNock } from "./github-mock.ts";
 import { OWNER, REPO, sha } from "./github-shapes.ts";
 
 useNock();
@@ -131,9 +132,29 @@ describe("LedgerBranch.load", () => {
   });
 });
 
+const NODE = "R_kgDOlab";
+const NONE = "0".repeat(40);
+const LEDGER = `refs/${REF}`;
+const REFS = sessionRefs("nov27");
+
+/** The ledger's own entry of an updateRefs: from `head` (none: it must not exist yet) to `commit`. */
+function ledgerUpdate(commit: string, head?: string) {
+  return { name: LEDGER, beforeOid: head ?? NONE, afterOid: commit };
+}
+
+/** A branch that has loaded head h1 (holding `started`). */
+async function loaded(mock: GitHubMock) {
+  reads(mock.getRef(REF, sha("h1")), sha("h1"), jsonl([started]));
+  const b = branch();
+  await b.ledger.load();
+  return b;
+}
+
 describe("LedgerBranch.appendIfUnchanged", () => {
   it("creates the branch as an orphan on the first write", async () => {
-    writes(new GitHubMock(), [started], sha("c1")).createRef(REF, sha("c1"));
+    writes(new GitHubMock(), [started], sha("c1"))
+      .getRepository(NODE)
+      .updateRefs(NODE, [ledgerUpdate(sha("c1"))]);
     const b = branch();
     expect(await b.ledger.appendIfUnchanged([started], b.render)).toBe(true);
     expect(b.rendered).toEqual([[started]]);
@@ -141,61 +162,140 @@ describe("LedgerBranch.appendIfUnchanged", () => {
   });
 
   it("writes nothing and answers false when another replica created the branch first", async () => {
-    writes(new GitHubMock(), [started], sha("mine")).createRef(
-      REF,
-      sha("mine"),
-      rejected("Reference already exists", "git/refs#create-a-reference"),
-    );
+    writes(new GitHubMock(), [started], sha("mine"))
+      .getRepository(NODE)
+      .updateRefs(NODE, [ledgerUpdate(sha("mine"))], "refs/heads/autoopt/nov27/ledger exists")
+      .getRef(REF, sha("theirs"));
     const b = branch();
     expect(await b.ledger.appendIfUnchanged([started], b.render)).toBe(false);
     expect(b.ledger.known).toEqual([]);
   });
 
   it("writes on the head load saw, without reading it again", async () => {
-    const mock = reads(new GitHubMock().getRef(REF, sha("h1")), sha("h1"), jsonl([started]));
-    // No second read of the ref: the head load saw is written on, and the CAS guards it.
-    writes(mock, [started, resumed], sha("c2"), sha("h1")).updateRef(REF, sha("c2"), false);
-    const b = branch();
-    await b.ledger.load();
+    const mock = new GitHubMock();
+    const b = await loaded(mock);
+    // No second read of the ref: the head load saw is written on, and beforeOid guards it.
+    writes(mock, [started, resumed], sha("c2"), sha("h1"))
+      .getRepository(NODE)
+      .updateRefs(NODE, [ledgerUpdate(sha("c2"), sha("h1"))]);
     expect(await b.ledger.appendIfUnchanged([resumed], b.render)).toBe(true);
-    expect(b.ledger.requests).toBe(4 + 3);
+    expect(b.ledger.requests).toBe(4 + 4);
     expect(b.ledger.known).toEqual([started, resumed]);
   });
 
-  it("writes a second time on its own first write, with the tree it made", async () => {
-    const mock = writes(new GitHubMock(), [started], sha("c1")).createRef(REF, sha("c1"));
-    writes(mock, [started, resumed], sha("c2"), sha("c1")).updateRef(REF, sha("c2"), false);
+  it("writes a second time on its own first write, with the tree it made, the node id read once", async () => {
+    const mock = writes(new GitHubMock(), [started], sha("c1"))
+      .getRepository(NODE)
+      .updateRefs(NODE, [ledgerUpdate(sha("c1"))]);
+    writes(mock, [started, resumed], sha("c2"), sha("c1")).updateRefs(NODE, [
+      ledgerUpdate(sha("c2"), sha("c1")),
+    ]);
     const b = branch();
     await b.ledger.appendIfUnchanged([started], b.render);
     expect(await b.ledger.appendIfUnchanged([resumed], b.render)).toBe(true);
-    expect(b.ledger.requests).toBe(3 + 3);
+    expect(b.ledger.requests).toBe(4 + 3);
   });
 
   it("answers false when another writer moved the branch since it was read, and the next load sees theirs", async () => {
-    const mock = reads(new GitHubMock().getRef(REF, sha("h1")), sha("h1"), jsonl([started]));
+    const mock = new GitHubMock();
+    const b = await loaded(mock);
     writes(mock, [started, resumed], sha("stale"), sha("h1"))
-      .updateRef(REF, sha("stale"), false, rejected("Update is not a fast forward"))
+      .getRepository(NODE)
+      .updateRefs(NODE, [ledgerUpdate(sha("stale"), sha("h1"))], "the ref moved")
       .getRef(REF, sha("h2"));
-    reads(mock, sha("h2"), jsonl([started, proposed]));
-    const b = branch();
-    await b.ledger.load();
+    reads(mock.getRef(REF, sha("h2")), sha("h2"), jsonl([started, proposed]));
     expect(await b.ledger.appendIfUnchanged([resumed], b.render)).toBe(false);
     expect(b.ledger.known).toEqual([started]);
     expect(await b.ledger.load()).toEqual({ events: [started, proposed], head: sha("h2") });
   });
 
-  it("passes on any other refusal, as GitHub said it", async () => {
-    const mock = reads(new GitHubMock().getRef(REF, sha("h1")), sha("h1"), jsonl([started]));
-    writes(mock, [started, stopped], sha("c2"), sha("h1")).updateRef(
-      REF,
-      sha("c2"),
-      false,
-      rejected("Reference does not exist"),
-    );
-    const b = branch();
-    await b.ledger.load();
+  it("throws any other refusal with GitHub's answer as its cause", async () => {
+    const mock = new GitHubMock();
+    const b = await loaded(mock);
+    writes(mock, [started, stopped], sha("c2"), sha("h1"))
+      .getRepository(NODE)
+      .updateRefs(NODE, [ledgerUpdate(sha("c2"), sha("h1"))], "something else went wrong")
+      .getRef(REF, sha("h1"));
     const error = await b.ledger.appendIfUnchanged([stopped], b.render).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(GitHubApiError);
-    expect(String(error)).toMatch(/Reference does not exist/);
+    expect(error).toBeInstanceOf(Error);
+    expect(String(error)).toMatch(/refused to write the ledger of session nov27/);
+    expect((error as Error).cause).toBeInstanceOf(GitHubApiError);
+    expect(String((error as Error).cause)).toMatch(/something else went wrong/);
+  });
+
+  it("takes a write whose answer was lost as made when the ledger is at its commit", async () => {
+    const mock = new GitHubMock();
+    const b = await loaded(mock);
+    writes(mock, [started, resumed], sha("c2"), sha("h1")).getRepository(NODE);
+    mock.scope.post("/graphql").replyWithError("socket hang up");
+    mock.getRef(REF, sha("c2"));
+    expect(await b.ledger.appendIfUnchanged([resumed], b.render)).toBe(true);
+    expect(b.ledger.known).toEqual([started, resumed]);
+  });
+});
+
+describe("LedgerBranch.appendIfUnchanged with ref moves", () => {
+  // Any events do: the moves go with whatever the step records.
+  const kept = stopped;
+
+  it("writes the ledger, fast-forwards the ratchet and sets and drops branches in one request", async () => {
+    const mock = new GitHubMock();
+    const b = await loaded(mock);
+    writes(mock, [started, kept], sha("c2"), sha("h1"))
+      .getRepository(NODE)
+      .updateRefs(NODE, [
+        ledgerUpdate(sha("c2"), sha("h1")),
+        { name: `refs/${REFS.ratchet}`, beforeOid: sha("main"), afterOid: sha("cand") },
+        { name: `refs/${REFS.experiment(2)}`, afterOid: sha("cand2"), force: true },
+        { name: `refs/${REFS.experiment(1)}`, afterOid: NONE },
+        { name: `refs/${REFS.frontier(3)}`, afterOid: NONE },
+        { name: `refs/${REFS.frontier(1)}`, afterOid: sha("cand"), force: true },
+      ]);
+    const moves: RefMove[] = [
+      { type: "ratchet", from: sha("main"), to: sha("cand") },
+      { type: "experiment", experiment: 2, sha: sha("cand2") },
+      { type: "drop", experiment: 1 },
+      {
+        type: "frontier",
+        before: [{ experiment: 3, sha: sha("three") }],
+        after: [{ experiment: 1, sha: sha("cand") }],
+      },
+    ];
+    expect(await b.ledger.appendIfUnchanged([kept], b.render, moves)).toBe(true);
+    expect(b.ledger.requests).toBe(4 + 4);
+  });
+
+  it("reports a ratchet moved by hand and writes nothing", async () => {
+    const mock = new GitHubMock();
+    const b = await loaded(mock);
+    const ratchet = { name: `refs/${REFS.ratchet}`, beforeOid: sha("main"), afterOid: sha("cand") };
+    writes(mock, [started, kept], sha("c2"), sha("h1"))
+      .getRepository(NODE)
+      .updateRefs(NODE, [ledgerUpdate(sha("c2"), sha("h1")), ratchet], "ratchet not at main")
+      .getRef(REF, sha("h1"))
+      .getRef(REFS.ratchet, sha("by-hand"));
+    const moves = [{ type: "ratchet", from: sha("main"), to: sha("cand") }] as const;
+    const error = await b.ledger
+      .appendIfUnchanged([kept], b.render, [...moves])
+      .catch((e: unknown) => e);
+    expect(String(error)).toMatch(
+      new RegExp(`ratchet was moved outside autoopt: it is at ${sha("by-hand")}`),
+    );
+    expect(b.ledger.known).toEqual([started]);
+  });
+
+  it("leaves out a branch deletion found made already and writes the rest", async () => {
+    const mock = new GitHubMock();
+    const b = await loaded(mock);
+    const drop = { name: `refs/${REFS.experiment(1)}`, afterOid: NONE };
+    writes(mock, [started, kept], sha("c2"), sha("h1"))
+      .getRepository(NODE)
+      .updateRefs(NODE, [ledgerUpdate(sha("c2"), sha("h1")), drop], "no such ref")
+      .getRef(REF, sha("h1"))
+      .getRef(REFS.experiment(1), undefined)
+      .updateRefs(NODE, [ledgerUpdate(sha("c2"), sha("h1"))]);
+    const moves = [{ type: "drop", experiment: 1 }] as const;
+    expect(await b.ledger.appendIfUnchanged([kept], b.render, [...moves])).toBe(true);
+    expect(b.ledger.known).toEqual([started, kept]);
   });
 });
