@@ -116,7 +116,9 @@ export class SessionContext {
       settings: (state) => settingsFromConfig(this.configOf(state)),
       store: {
         load: async () => (await ledger.load()).events,
-        append: (events) => ledger.appendIfUnchanged(events, renderLedgerFiles),
+        append: (events, moves) => ledger.appendIfUnchanged(events, renderLedgerFiles, moves),
+        // One updateRefs writes the ledger and moves the step's branches, atomically.
+        movesRefs: true,
       },
       forge: this.forge,
       launcher: o.parts.launcher(this),
