@@ -4,10 +4,29 @@ import { git } from "../../git/index.ts";
 
 type Env = Readonly<Record<string, string | undefined>>;
 
+/**
+ * The last worktree command of each repository this process started: git reads every worktree's
+ * records while adding one, and fails on one that another `worktree add` is still writing
+ * ("failed to read .git/worktrees/exp-5/commondir"), so runs starting together take turns.
+ */
+const lastCommand = new Map<string, Promise<unknown>>();
+
+function inTurn<T>(repo: string, command: () => Promise<T>): Promise<T> {
+  const turn = (lastCommand.get(repo) ?? Promise.resolve()).then(command, command);
+  const settled = turn.catch(() => undefined);
+  lastCommand.set(repo, settled);
+  settled.then(() => {
+    if (lastCommand.get(repo) === settled) lastCommand.delete(repo);
+  });
+  return turn;
+}
+
 /** A detached worktree at `sha` in `dir`, replacing any leftover from an interrupted run. */
 export async function addWorktree(repo: string, dir: string, sha: string, env: Env): Promise<void> {
   if (existsSync(dir)) await removeWorktree(repo, dir, env);
-  await git(["worktree", "add", "--detach", "--force", dir, sha], { cwd: repo, env });
+  await inTurn(repo, () =>
+    git(["worktree", "add", "--detach", "--force", dir, sha], { cwd: repo, env }),
+  );
 }
 
 /**
@@ -17,5 +36,5 @@ export async function addWorktree(repo: string, dir: string, sha: string, env: E
  */
 export async function removeWorktree(repo: string, dir: string, env: Env): Promise<void> {
   await rm(dir, { recursive: true, force: true });
-  await git(["worktree", "prune"], { cwd: repo, env });
+  await inTurn(repo, () => git(["worktree", "prune"], { cwd: repo, env }));
 }

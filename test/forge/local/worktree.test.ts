@@ -13,6 +13,16 @@ const worktrees = (dir: string) =>
     .map((l) => l.slice("worktree ".length));
 
 describe("addWorktree / removeWorktree", () => {
+  it("adds and removes many at once for runs that start together", async () => {
+    const repo = makeUserRepo();
+    const root = tempDir("autoopt-wt-");
+    const dirs = Array.from({ length: 16 }, (_, i) => join(root, `exp-${i + 1}`));
+    await Promise.all(dirs.map((dir) => addWorktree(repo.dir, dir, repo.base, env)));
+    expect(worktrees(repo.dir).sort()).toEqual([repo.dir, ...dirs].sort());
+    await Promise.all(dirs.map((dir) => removeWorktree(repo.dir, dir, env)));
+    expect(worktrees(repo.dir)).toEqual([repo.dir]);
+  });
+
   it("checks a commit out in its own folder and leaves no registered worktree behind", async () => {
     const repo = makeUserRepo();
     const before = repo.snapshot();
