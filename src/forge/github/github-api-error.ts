@@ -16,8 +16,10 @@ export class GitHubApiError extends Error {
     const githubMessage = messageOf(error);
     const githubErrors = errorsOf(error);
     const details = githubErrors.length === 0 ? "" : ` (${githubErrors.join("; ")})`;
+    // A GraphQL refusal comes with HTTP 200 and an `errors` list, and no status of its own.
+    const refused = status === undefined && graphqlErrors(error) !== undefined;
     super(
-      `GitHub ${request} failed${status === undefined ? "" : ` with ${status}`}: ${githubMessage}${details}; ${hint(status)}`,
+      `GitHub ${request} failed${status === undefined ? "" : ` with ${status}`}: ${githubMessage}${details}; ${refused ? "GitHub answered the GraphQL request with errors" : hint(status)}`,
       { cause: error },
     );
     this.name = "GitHubApiError";
@@ -45,6 +47,13 @@ function messageOf(error: unknown): string {
   if (data !== undefined && "message" in data && typeof data.message === "string")
     return data.message;
   return error instanceof Error ? error.message : String(error);
+}
+
+/** The `errors` of Octokit's GraphqlResponseError (GitHub's answer to a refused GraphQL request). */
+function graphqlErrors(error: unknown): unknown[] | undefined {
+  if (typeof error !== "object" || error === null) return undefined;
+  const errors = Reflect.get(error, "errors");
+  return Array.isArray(errors) ? errors : undefined;
 }
 
 function responseData(error: unknown): object | undefined {

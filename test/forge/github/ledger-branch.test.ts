@@ -221,6 +221,7 @@ describe("LedgerBranch.appendIfUnchanged", () => {
     expect(String(error)).toMatch(/refused to write the ledger of session nov27/);
     expect((error as Error).cause).toBeInstanceOf(GitHubApiError);
     expect(String((error as Error).cause)).toMatch(/something else went wrong/);
+    expect(String((error as Error).cause)).toMatch(/answered the GraphQL request with errors$/);
   });
 
   it("takes a write whose answer was lost as made when the ledger is at its commit", async () => {
