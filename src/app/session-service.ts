@@ -1,23 +1,26 @@
 import type { Config } from "../config/index.ts";
 import type { StartCommand } from "./commands/command.ts";
 
-/** Where a command came from: the repository and the issue it was typed on. */
-export interface IssueRef {
+/** A repository as a webhook names it. */
+export interface RepoRef {
   owner: string;
   repo: string;
+  installationId: number;
+  /** The repository's GraphQL node id, from the payload: spares reading it. */
+  repositoryId?: string;
+}
+
+/** Where a command came from: the repository and the issue it was typed on. */
+export interface IssueRef extends RepoRef {
   /** The default branch the ratchet starts from and the promotion PR targets. */
   defaultBranch: string;
   issue: number;
-  installationId: number;
   /** Who typed the command (a login), for the ledger's record of stops and starts. */
   sender?: string;
 }
 
 /** A `workflow_run` event, reduced to what a session needs (from the webhook payload). */
-export interface RunCompleted {
-  owner: string;
-  repo: string;
-  installationId: number;
+export interface RunCompleted extends RepoRef {
   runId: number;
   runName: string;
   /** `completed` runs only; `success`, `failure`, `cancelled`, `timed_out`, … */
@@ -27,10 +30,7 @@ export interface RunCompleted {
 }
 
 /** A merged or closed promotion pull request. */
-export interface PromotionClosed {
-  owner: string;
-  repo: string;
-  installationId: number;
+export interface PromotionClosed extends RepoRef {
   headRef: string;
   merged: boolean;
   number: number;

@@ -26,8 +26,17 @@ export class LocalLauncher implements RunLauncher {
     this.o = options;
   }
 
-  inFlight(): ReadonlySet<number> {
-    return new Set([...this.running.keys()].filter((n) => !this.ending.has(n)));
+  /**
+   * Runs under way, and runs that ended while their end waits to be recorded: those hold their
+   * slot (else another step would take them for orphans to run again) until the state asked
+   * about records the end.
+   */
+  inFlight(state: SessionState): ReadonlySet<number> {
+    return new Set(
+      [...this.running.keys()].filter(
+        (n) => !this.ending.has(n) || stillRunning(state, n),
+      ),
+    );
   }
 
   /** Runs in flight, each settling once its end is recorded. */
@@ -74,4 +83,9 @@ export class LocalLauncher implements RunLauncher {
     this.running.set(n, task);
     return { type: "started" };
   }
+}
+
+function stillRunning(state: SessionState, n: number): boolean {
+  const phase = experiment(state, n)?.phase;
+  return phase === "running" || phase === "interrupted";
 }

@@ -103,9 +103,20 @@ function ledger(dir: string): LedgerEvent[] {
     .map((l) => JSON.parse(l) as LedgerEvent);
 }
 
+function branchAt(dir: string, n: number): string | undefined {
+  try {
+    return gitIn(dir, "rev-parse", "--verify", "-q", `autoopt/s/exp-${n}`).trim();
+  } catch {
+    return undefined;
+  }
+}
+
 const ratchet = (dir: string) => gitIn(dir, "rev-parse", "autoopt/s/ratchet").trim();
 
-/** Waits until experiment `n` is proposed and not finished: its run is under way. */
+/**
+ * Waits until experiment `n` is proposed, its branch is set (that follows the ledger's write)
+ * and it is not finished: its run is under way.
+ */
 async function whileRunning(dir: string, n: number): Promise<void> {
   for (let i = 0; i < 400; i++) {
     const events = (() => {
@@ -115,9 +126,9 @@ async function whileRunning(dir: string, n: number): Promise<void> {
         return [];
       }
     })();
-    const proposed = events.some((e) => e.type === "proposed" && e.experiment === n);
+    const proposed = events.find((e) => e.type === "proposed" && e.experiment === n);
     const finished = events.some((e) => e.type === "finished" && e.experiment === n);
-    if (proposed && !finished) return;
+    if (proposed?.type === "proposed" && !finished && branchAt(dir, n) === proposed.sha) return;
     await sleep(20);
   }
   throw new Error(`experiment ${n} never started`);

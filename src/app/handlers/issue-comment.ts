@@ -2,7 +2,7 @@ import { parseCommand } from "../commands/parse-command.ts";
 import type { IssueRef } from "../session-service.ts";
 import { carryOut } from "./command-flow.ts";
 import type { IssueApi } from "./issue-api.ts";
-import { IssueCommentCreated, readPayload } from "./payloads.ts";
+import { IssueCommentCreated, readPayload, repositoryIdOf } from "./payloads.ts";
 import { RecentKeys } from "./recent-keys.ts";
 import type { HandlerDeps, WebhookContext } from "./webhook-context.ts";
 
@@ -54,5 +54,6 @@ function issueRef(event: IssueCommentCreated): IssueRef {
     defaultBranch: event.repository.default_branch,
     issue: event.issue.number,
     installationId: event.installation.id,
+    ...repositoryIdOf(event.repository),
   };
 }

@@ -11,6 +11,8 @@ const Repository = z.looseObject({
   full_name: z.string().min(1),
   default_branch: z.string().min(1),
   owner: z.looseObject({ login: z.string().min(1) }),
+  /** Its GraphQL node id (ref updates take it): optional, read from GitHub when absent. */
+  node_id: z.string().min(1).optional(),
 });
 
 const Installation = z.looseObject({ id: z.number().int().positive() });
@@ -79,4 +81,11 @@ export function readPayload<T>(
     "ignored a webhook whose payload does not have the shape autoopt expects",
   );
   return undefined;
+}
+
+/** The repository's node id as a `RepoRef` field, when the payload has one. */
+export function repositoryIdOf(repository: { node_id?: string | undefined }): {
+  repositoryId?: string;
+} {
+  return repository.node_id === undefined ? {} : { repositoryId: repository.node_id };
 }

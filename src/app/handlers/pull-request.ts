@@ -1,4 +1,4 @@
-import { PullRequestClosed, readPayload } from "./payloads.ts";
+import { PullRequestClosed, readPayload, repositoryIdOf } from "./payloads.ts";
 import type { HandlerDeps, WebhookContext } from "./webhook-context.ts";
 
 /** The head branch of a session's promotion pull request. */
@@ -20,6 +20,7 @@ export function onPullRequestClosed(deps: HandlerDeps) {
       owner: event.repository.owner.login,
       repo: event.repository.name,
       installationId: event.installation.id,
+      ...repositoryIdOf(event.repository),
       headRef: pr.head.ref,
       merged: pr.merged === true,
       number: pr.number,

@@ -1,4 +1,4 @@
-import { readPayload, WorkflowRunCompleted } from "./payloads.ts";
+import { readPayload, repositoryIdOf, WorkflowRunCompleted } from "./payloads.ts";
 import type { HandlerDeps, WebhookContext } from "./webhook-context.ts";
 
 /** The experiment workflow's `name:`; other workflows' runs are none of autoopt's business. */
@@ -15,6 +15,7 @@ export function onWorkflowRunCompleted(deps: HandlerDeps) {
       owner: event.repository.owner.login,
       repo: event.repository.name,
       installationId: event.installation.id,
+      ...repositoryIdOf(event.repository),
       runId: run.id,
       // The run-name (`autoopt <session> <experiment>`) names the experiment; the workflow's
       // name is the same for every run.

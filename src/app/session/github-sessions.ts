@@ -276,6 +276,7 @@ export class GitHubSessions implements SessionService {
       log,
       ...(this.archive ? { archive: this.archive } : {}),
       ...(server ? { server } : {}),
+      ...(at.repositoryId === undefined ? {} : { repositoryId: at.repositoryId }),
     });
   }
 }
@@ -284,6 +285,7 @@ interface Where {
   owner: string;
   repo: string;
   installationId: number;
+  repositoryId?: string;
 }
 
 function key(owner: string, repo: string, session: string): string {

@@ -57,6 +57,8 @@ export interface SessionContextOptions {
   archive?: ArchiveCache;
   /** The server its links point at; github.com without. */
   server?: GitHubServer;
+  /** The repository's GraphQL node id, from the webhook that made this context. */
+  repositoryId?: string;
   parts: SessionParts;
 }
 
@@ -103,7 +105,8 @@ export class SessionContext {
     const onRequest = () => this.requests.add();
     const common = { octokit: o.octokit, owner: o.owner, repo: o.repo, onRequest };
     this.forge = new GitHubForge({ ...common, session: o.session });
-    this.ledger = new LedgerBranch({ ...common, session: o.session });
+    const id = o.repositoryId === undefined ? {} : { repositoryId: o.repositoryId };
+    this.ledger = new LedgerBranch({ ...common, session: o.session, ...id });
     this.api = new SessionApi(common);
     this.owner = o.owner;
     this.repo = o.repo;

@@ -24,6 +24,8 @@ export interface GitHubApiOptions {
   repo: string;
   /** Called before every REST call (failed ones included), e.g. to report calls per experiment. */
   onRequest?: (request: GitHubRequest) => void;
+  /** The repository's GraphQL node id when known already (a webhook payload carries it). */
+  repositoryId?: string;
 }
 
 /**
@@ -46,6 +48,7 @@ export class GitHubApi {
     this.owner = options.owner;
     this.repo = options.repo;
     this.onRequest = options.onRequest;
+    this.nodeId = options.repositoryId;
   }
 
   /** The commit a ref points at, or undefined when the ref does not exist. */

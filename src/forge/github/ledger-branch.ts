@@ -13,6 +13,8 @@ export interface LedgerBranchOptions {
   repo: string;
   session: string;
   onRequest?: (request: GitHubRequest) => void;
+  /** The repository's GraphQL node id, when known: spares reading it. */
+  repositoryId?: string;
 }
 
 /** What the session's files say besides the ledger, rendered from every event. */

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { parseCommand, usage } from "../../../src/app/commands/parse-command.ts";
 import { ConfigError, loadConfig } from "../../../src/config/index.ts";
 import { useNock } from "../../forge/github/github-mock.ts";
-import { OWNER, REPO } from "../../forge/github/github-shapes.ts";
+import { OWNER, REPO, REPO_NODE_ID } from "../../forge/github/github-shapes.ts";
 import { AppApiMock } from "./app-api-mock.ts";
 import { appHarness } from "./app-harness.ts";
 import { COMMENT_ID, COMMENTER, commentCreated, ISSUE } from "./comment-payloads.ts";
@@ -22,6 +22,7 @@ const AT = {
   defaultBranch: DEFAULT_BRANCH,
   issue: ISSUE,
   installationId: INSTALLATION_ID,
+  repositoryId: REPO_NODE_ID,
   sender: COMMENTER,
 };
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { useNock } from "../../forge/github/github-mock.ts";
-import { OWNER, REPO } from "../../forge/github/github-shapes.ts";
+import { OWNER, REPO, REPO_NODE_ID } from "../../forge/github/github-shapes.ts";
 import { appHarness } from "./app-harness.ts";
 import {
   INSTALLATION_ID,
@@ -64,6 +64,7 @@ describe("workflow_run.completed", () => {
           owner: OWNER,
           repo: REPO,
           installationId: INSTALLATION_ID,
+          repositoryId: REPO_NODE_ID,
           runId: 9001,
           runName: RUN_NAME,
           conclusion: "failure",
@@ -118,6 +119,7 @@ describe("pull_request.closed", () => {
             owner: OWNER,
             repo: REPO,
             installationId: INSTALLATION_ID,
+            repositoryId: REPO_NODE_ID,
             headRef: "autoopt/nov27/ratchet",
             merged,
             number: 31,

@@ -1,5 +1,5 @@
 import { createRequire } from "node:module";
-import { OWNER, REPO } from "../../forge/github/github-shapes.ts";
+import { OWNER, REPO, REPO_NODE_ID } from "../../forge/github/github-shapes.ts";
 
 /**
  * Real webhook payloads from @octokit/webhooks-examples, looked up by event name and action.
@@ -33,6 +33,7 @@ export function inTestRepository(payload: Payload): Payload {
       ...repository,
       name: REPO,
       full_name: `${OWNER}/${REPO}`,
+      node_id: REPO_NODE_ID,
       default_branch: DEFAULT_BRANCH,
       owner: { ...owner, login: OWNER },
     },

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { strToU8, zipSync } from "fflate";
 import { LedgerEvent } from "../../../src/core/index.ts";
 import { gitBlobSha } from "../../../src/forge/github/github-forge.ts";
+import { REPO_NODE_ID } from "../../forge/github/github-shapes.ts";
 import type { FakePull, FakeRun } from "./session-shapes.ts";
 
 export interface Entry {
@@ -33,7 +34,7 @@ export interface Seen {
 export class FakeRepo {
   readonly refs = new Map<string, string>();
   /** The repository's GraphQL node id, as `GET /repos/{owner}/{repo}` gives it. */
-  readonly nodeId = "R_kgDOautoopt";
+  readonly nodeId = REPO_NODE_ID;
   /** The ref names of each `updateRefs` GitHub made, in order. */
   readonly refUpdates: string[][] = [];
   readonly blobs = new Map<string, string>();

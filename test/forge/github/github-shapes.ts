@@ -8,6 +8,8 @@ import { example, first, object } from "./openapi.ts";
 export const API = "https://api.github.com";
 export const OWNER = "octo-org";
 export const REPO = "lab";
+/** The test repository's GraphQL node id, as GitHub's repository and webhook payloads give it. */
+export const REPO_NODE_ID = "R_kgDOautoopt";
 const REPO_API = `${API}/repos/${OWNER}/${REPO}`;
 
 /** A stable 40-hex SHA named after what it stands for, so failures read `sha("parent")`. */
