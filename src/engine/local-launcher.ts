@@ -33,9 +33,7 @@ export class LocalLauncher implements RunLauncher {
    */
   inFlight(state: SessionState): ReadonlySet<number> {
     return new Set(
-      [...this.running.keys()].filter(
-        (n) => !this.ending.has(n) || stillRunning(state, n),
-      ),
+      [...this.running.keys()].filter((n) => !this.ending.has(n) || stillRunning(state, n)),
     );
   }
 
