@@ -3,6 +3,23 @@ export interface RebaseConflict {
   conflict: string;
 }
 
+/** A candidate to commit: `files` written over `parent`'s tree. */
+export interface CandidateCommit {
+  experiment?: number;
+  parent: string;
+  files: ReadonlyMap<string, string>;
+  message: string;
+}
+
+/** A candidate's change (from `parent` to `candidate`) to apply on `onto`. */
+export interface CandidateRebase {
+  experiment?: number;
+  candidate: string;
+  parent: string;
+  onto: string;
+  message: string;
+}
+
 /** A commit on the Pareto frontier, kept reachable by a branch of its own. */
 export interface FrontierMember {
   experiment: number;
@@ -25,20 +42,9 @@ export interface Forge {
    * the branch `autoopt/<session>/exp-<n>` points at it too; the driver sets that branch only
    * once the ledger holds the experiment, so that a plan lost to another writer moves nothing.
    */
-  commitCandidate(input: {
-    experiment?: number;
-    parent: string;
-    files: ReadonlyMap<string, string>;
-    message: string;
-  }): Promise<string>;
+  commitCandidate(input: CandidateCommit): Promise<string>;
   /** The candidate's change applied on `onto`, as a new commit (on the experiment's branch when given). */
-  rebaseCandidate(input: {
-    experiment?: number;
-    candidate: string;
-    parent: string;
-    onto: string;
-    message: string;
-  }): Promise<string | RebaseConflict>;
+  rebaseCandidate(input: CandidateRebase): Promise<string | RebaseConflict>;
   /** Compare-and-swap fast-forward of the ratchet: false when it was not at `from`. */
   advanceRatchet(from: string, to: string): Promise<boolean>;
   /** Makes the ratchet point at `sha` whatever it points at now (used to reconcile after a crash). */

@@ -1,5 +1,11 @@
 import { createHash } from "node:crypto";
-import type { Forge, FrontierMember, RebaseConflict } from "../forge.ts";
+import type {
+  CandidateCommit,
+  CandidateRebase,
+  Forge,
+  FrontierMember,
+  RebaseConflict,
+} from "../forge.ts";
 import { changedPaths, overlap } from "./changed-paths.ts";
 import { GitHubApi, type GitHubRequest } from "./github-api.ts";
 import { GitHubApiError } from "./github-api-error.ts";
@@ -108,12 +114,7 @@ export class GitHubForge implements Forge {
     return [...entries.values()].filter((e) => e.type === "blob").map((e) => e.path);
   }
 
-  async commitCandidate(input: {
-    experiment?: number;
-    parent: string;
-    files: ReadonlyMap<string, string>;
-    message: string;
-  }): Promise<string> {
+  async commitCandidate(input: CandidateCommit): Promise<string> {
     const base = await this.trees.snapshot(input.parent);
     // The files go inline in the tree request: GitHub writes their blobs within it.
     const entries: NewTreeEntry[] = [...input.files].map(([path, content]) => ({
@@ -141,13 +142,7 @@ export class GitHubForge implements Forge {
    * conflict (no three-way merge through the API). Otherwise the candidate's versions of its
    * paths go onto `onto`'s tree.
    */
-  async rebaseCandidate(input: {
-    experiment?: number;
-    candidate: string;
-    parent: string;
-    onto: string;
-    message: string;
-  }): Promise<string | RebaseConflict> {
+  async rebaseCandidate(input: CandidateRebase): Promise<string | RebaseConflict> {
     const ours = await this.candidateChanges(input.parent, input.candidate);
     const theirs = await this.ratchetChanges(input.parent, input.onto);
     const both = overlap(ours, theirs);

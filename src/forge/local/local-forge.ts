@@ -2,7 +2,13 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { AUTOOPT_IDENTITY, GitError, type GitVars, git, gitBuffer } from "../../git/index.ts";
-import type { Forge, FrontierMember, RebaseConflict } from "../forge.ts";
+import type {
+  CandidateCommit,
+  CandidateRebase,
+  Forge,
+  FrontierMember,
+  RebaseConflict,
+} from "../forge.ts";
 import { CommitMemo } from "./commit-memo.ts";
 import {
   hasLineBreak,
@@ -88,12 +94,7 @@ export class LocalForge implements Forge {
     return paths;
   }
 
-  async commitCandidate(input: {
-    experiment?: number;
-    parent: string;
-    files: ReadonlyMap<string, string>;
-    message: string;
-  }): Promise<string> {
+  async commitCandidate(input: CandidateCommit): Promise<string> {
     const entries = await this.entries(input.parent, [...input.files.keys()]);
     const changed: string[] = [];
     const sha = await this.withIndex(input.parent, async (vars) => {
@@ -116,13 +117,7 @@ export class LocalForge implements Forge {
     return sha;
   }
 
-  async rebaseCandidate(input: {
-    experiment?: number;
-    candidate: string;
-    parent: string;
-    onto: string;
-    message: string;
-  }): Promise<string | RebaseConflict> {
+  async rebaseCandidate(input: CandidateRebase): Promise<string | RebaseConflict> {
     const patch = await this.patch(input.parent, input.candidate, ["--binary", "--full-index"]);
     const sha = await this.withIndex(input.onto, async (vars) => {
       // An empty change is `onto` as it is; `git apply` would refuse it ("No valid patches").
