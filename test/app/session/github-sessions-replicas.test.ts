@@ -61,15 +61,24 @@ async function completeOnAll(replicas: Harness[], exp: string, value: number): P
   await Promise.all(replicas.map((h) => h.sessions.idle()));
 }
 
+/** A baseline, a keep, a discard, a keep, a discard. */
+const VALUES = [1.0, 0.9, 1.2, 0.8, 1.3];
+
+/** Two App processes on one repository; the first started the session. */
+async function twoReplicas(): Promise<[Harness, Harness]> {
+  seed(repo());
+  const a = harness();
+  const b = harness();
+  await a.sessions.start(AT, config({ max_experiments: 4 }), { name: "start" });
+  await a.sessions.idle();
+  return [a, b];
+}
+
 describe("two App replicas on one session", () => {
   it("judge each run once, propose and dispatch each experiment once, and agree on the branches", async () => {
-    seed(repo());
-    const a = harness();
-    const b = harness();
-    await a.sessions.start(AT, config({ max_experiments: 4 }), { name: "start" });
-    await a.sessions.idle();
-    // A baseline, a keep, a discard, a keep, a discard: every kind of verdict raced by both.
-    const values = [1.0, 0.9, 1.2, 0.8, 1.3];
+    const [a, b] = await twoReplicas();
+    // Every kind of verdict raced by both.
+    const values = VALUES;
     for (const [i, value] of values.entries()) {
       await completeOnAll([a, b], `exp-${i + 1}`, value);
       checkLedger(repo(), repo().ledger(SESSION));
@@ -90,14 +99,10 @@ describe("two App replicas on one session", () => {
   });
 
   it("take turns with states a step behind, and still record and dispatch each experiment once", async () => {
-    seed(repo());
-    const a = harness();
-    const b = harness();
-    await a.sessions.start(AT, config({ max_experiments: 4 }), { name: "start" });
-    await a.sessions.idle();
+    const [a, b] = await twoReplicas();
     // Each run's end goes to one replica only, in turn: each last wrote the ledger two steps
     // ago, so the experiment it is told of was proposed by the other one.
-    const values = [1.0, 0.9, 1.2, 0.8, 1.3];
+    const values = VALUES;
     for (const [i, value] of values.entries()) {
       const run = repo().run(SESSION, `exp-${i + 1}`);
       repo().complete(run, "success", artifactFiles(result(run, value)));
