@@ -28,6 +28,16 @@ function finished(): Finished[] {
   return events().filter((e): e is Finished => e.type === "finished");
 }
 
+/** A session whose baseline is recorded, and the commit of exp-2 that runs now. */
+async function baselineDone() {
+  seed(repo());
+  const h = harness();
+  await h.sessions.start(AT, config(), { name: "start" });
+  await h.sessions.idle();
+  await finishRun(h, repo(), "exp-1", 1.0);
+  return { h, candidate: repo().refs.get("heads/autoopt/issue-7/exp-2") ?? "" };
+}
+
 describe("the ratchet on GitHub", () => {
   it("re-bases a winner proposed against a head that has moved, and runs it again", async () => {
     const head = seed(repo());
@@ -86,12 +96,7 @@ describe("the ratchet on GitHub", () => {
   });
 
   it("writes a keep's ledger, its ratchet move and the next experiment's branch in one request", async () => {
-    seed(repo());
-    const h = harness();
-    await h.sessions.start(AT, config(), { name: "start" });
-    await h.sessions.idle();
-    await finishRun(h, repo(), "exp-1", 1.0);
-    const candidate = repo().refs.get("heads/autoopt/issue-7/exp-2") ?? "";
+    const { h, candidate } = await baselineDone();
     const before = repo().seen.length;
     await finishRun(h, repo(), "exp-2", 0.9);
     expect(finished()[1]?.decision.outcome).toBe("keep");
@@ -111,12 +116,7 @@ describe("the ratchet on GitHub", () => {
   });
 
   it("records a keep whose ratchet move happened before the App stopped", async () => {
-    seed(repo());
-    const h = harness();
-    await h.sessions.start(AT, config(), { name: "start" });
-    await h.sessions.idle();
-    await finishRun(h, repo(), "exp-1", 1.0);
-    const candidate = repo().refs.get("heads/autoopt/issue-7/exp-2") ?? "";
+    const { h, candidate } = await baselineDone();
     repo().refs.set("heads/autoopt/issue-7/ratchet", candidate);
     await finishRun(h, repo(), "exp-2", 0.9);
     expect(finished()[1]?.decision.outcome).toBe("keep");
